@@ -1,0 +1,316 @@
+import { getHeapStatistics } from "node:v8";
+import type { ComponentSpec } from "../config/component_spec.ts";
+import { type Channel, ChannelError, ChannelFullError, type Transaction } from "../core/channel.ts";
+import type { Clock } from "../core/clock.ts";
+import type { ChannelDefinition, ComponentContext } from "../core/component.ts";
+import { CHANNEL_COUNTERS, type CounterGroup } from "../core/counters.ts";
+import type { Event } from "../core/event.ts";
+import { Queue } from "../core/queue.ts";
+
+/** Flume's "hard internal limit of about 200 GB" used when byteCapacity is 0. */
+const UNLIMITED_BYTES = 200 * 1024 ** 3;
+
+/** Options of a MemoryChannel, named as Flume names them. */
+export interface MemoryChannelOptions {
+  /** @default 100 */
+  capacity?: number;
+  /** @default 100 */
+  transactionCapacity?: number;
+  /** Seconds a commit waits for room. @default 3 */
+  keepAlive?: number;
+  /** Total body bytes; 0 means about 200 GB. @default 80 % of the V8 heap limit */
+  byteCapacity?: number;
+  /** Share of byteCapacity kept free for headers. @default 20 */
+  byteCapacityBufferPercentage?: number;
+}
+
+/** The memory channel's configuration, as Flume documents it. */
+export const MEMORY_CHANNEL_SPEC: ComponentSpec = {
+  category: "channel",
+  type: "memory",
+  aliases: ["org.apache.flume.channel.MemoryChannel"],
+  summary: "Events in an in-memory queue; fast, lost if the agent dies",
+  properties: [
+    { name: "capacity", kind: "int", default: 100, min: 1, doc: "Most events held" },
+    {
+      name: "transactionCapacity",
+      kind: "int",
+      default: 100,
+      min: 1,
+      doc: "Most events one transaction puts or takes",
+    },
+    {
+      name: "keep-alive",
+      kind: "int",
+      default: 3,
+      min: 0,
+      doc: "Seconds a commit waits for room before ChannelFullError",
+    },
+    {
+      name: "byteCapacity",
+      kind: "int",
+      min: 0,
+      defaultText: "80% of the V8 heap limit",
+      doc: "Most body bytes held; 0 means about 200 GB",
+    },
+    {
+      name: "byteCapacityBufferPercentage",
+      kind: "int",
+      default: 20,
+      min: 0,
+      max: 99,
+      doc: "Percent of byteCapacity kept free for headers",
+    },
+  ],
+  check(settings, report): void {
+    const capacity = settings.number("capacity");
+    const tx = settings.number("transactionCapacity");
+    if (tx > capacity) {
+      report({
+        property: "transactionCapacity",
+        message: `transactionCapacity ${tx} is larger than capacity ${capacity}`,
+        hint: "transactionCapacity must be at most capacity",
+      });
+    }
+  },
+};
+
+/** The `memory` channel type. */
+export const MEMORY_CHANNEL: ChannelDefinition = {
+  spec: MEMORY_CHANNEL_SPEC,
+  create(ctx: ComponentContext): Channel {
+    const s = ctx.settings;
+    return new MemoryChannel(ctx.name, ctx.counters.create("CHANNEL", ctx.name, CHANNEL_COUNTERS), {
+      capacity: s.number("capacity"),
+      transactionCapacity: s.number("transactionCapacity"),
+      keepAlive: s.number("keep-alive"),
+      byteCapacity: s.has("byteCapacity") ? s.number("byteCapacity") : undefined,
+      byteCapacityBufferPercentage: s.number("byteCapacityBufferPercentage"),
+    }, ctx.clock);
+  },
+};
+
+/**
+ * Flume's MemoryChannel: a bounded in-memory queue with transactional puts
+ * and takes. A commit that needs room waits up to keep-alive seconds, then
+ * fails with ChannelFullError; nothing is dropped.
+ */
+export class MemoryChannel implements Channel {
+  readonly name: string;
+  readonly counters: CounterGroup;
+  readonly capacity: number;
+  readonly transactionCapacity: number;
+  readonly keepAliveMs: number;
+  /** Body bytes the channel holds at most, after the header buffer. */
+  readonly byteLimit: number;
+  readonly #clock: Clock;
+  readonly #queue: Queue<Event> = new Queue(1024);
+  #queuedBytes = 0;
+  /** Events taken by open transactions: still counted against capacity. */
+  #inflight = 0;
+  #inflightBytes = 0;
+  #roomWaiters = new Set<() => void>();
+  #readers = new Set<() => void>();
+
+  /** A channel with Flume's defaults for omitted options. */
+  constructor(name: string, counters: CounterGroup, options: MemoryChannelOptions, clock: Clock) {
+    this.name = name;
+    this.counters = counters;
+    this.capacity = options.capacity ?? 100;
+    this.transactionCapacity = options.transactionCapacity ?? 100;
+    this.keepAliveMs = (options.keepAlive ?? 3) * 1000;
+    const bytes = options.byteCapacity ?? Math.floor(getHeapStatistics().heap_size_limit * 0.8);
+    const buffer = options.byteCapacityBufferPercentage ?? 20;
+    this.byteLimit = Math.floor((bytes === 0 ? UNLIMITED_BYTES : bytes) * (1 - buffer / 100));
+    this.#clock = clock;
+    counters.set("ChannelCapacity", this.capacity);
+    counters.gauge("ChannelSize", () => this.size());
+    counters.gauge("ChannelFillPercentage", () => (this.size() * 100) / this.capacity);
+  }
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  stop(): Promise<void> {
+    for (const wake of this.#roomWaiters) wake();
+    for (const wake of this.#readers) wake();
+    return Promise.resolve();
+  }
+
+  getTransaction(): Transaction {
+    return new MemoryTransaction(this);
+  }
+
+  size(): number {
+    return this.#queue.length + this.#inflight;
+  }
+
+  whenReadable(signal: AbortSignal): Promise<void> {
+    if (this.#queue.length > 0 || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.#readers.delete(done);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      this.#readers.add(done);
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  /** @internal Removes the head event for a take. */
+  _take(): Event | undefined {
+    const event = this.#queue.shift();
+    if (event) {
+      this.#queuedBytes -= event.body.byteLength;
+      this.#inflight++;
+      this.#inflightBytes += event.body.byteLength;
+    }
+    return event;
+  }
+
+  /** @internal Commits puts and takes once there is room, waiting up to keep-alive. */
+  async _commit(puts: Event[], putBytes: number, takes: number, takeBytes: number): Promise<void> {
+    const fits = (): boolean =>
+      this.size() - takes + puts.length <= this.capacity &&
+      this.#queuedBytes + this.#inflightBytes - takeBytes + putBytes <= this.byteLimit;
+    if (puts.length > 0 && !fits()) await this.#waitForRoom(fits);
+    for (const event of puts) this.#queue.push(event);
+    this.#queuedBytes += putBytes;
+    this.#inflight -= takes;
+    this.#inflightBytes -= takeBytes;
+    if (takes > 0) { for (const wake of this.#roomWaiters) wake(); }
+    if (puts.length > 0) { for (const wake of this.#readers) wake(); }
+  }
+
+  /** @internal Returns taken events to the head, in order. */
+  _rollback(takes: readonly Event[], takeBytes: number): void {
+    if (takes.length === 0) return;
+    this.#queue.unshiftAll(takes);
+    this.#queuedBytes += takeBytes;
+    this.#inflight -= takes.length;
+    this.#inflightBytes -= takeBytes;
+    for (const wake of this.#readers) wake();
+  }
+
+  async #waitForRoom(fits: () => boolean): Promise<void> {
+    const deadline = this.#clock.now() + this.keepAliveMs;
+    while (!fits()) {
+      const left = deadline - this.#clock.now();
+      if (left <= 0) {
+        throw new ChannelFullError(
+          `Space for commit to queue couldn't be acquired. Sinks are likely not keeping up ` +
+            `with sources, or the buffer size is too tight: channel "${this.name}" holds ` +
+            `${this.size()} of ${this.capacity} events`,
+        );
+      }
+      const timeout = new AbortController();
+      const wake = (): void => timeout.abort();
+      this.#roomWaiters.add(wake);
+      try {
+        await this.#clock.sleep(left, timeout.signal);
+      } finally {
+        this.#roomWaiters.delete(wake);
+      }
+    }
+  }
+}
+
+type TxState = "new" | "open" | "completed" | "closed";
+
+class MemoryTransaction implements Transaction {
+  readonly #channel: MemoryChannel;
+  #state: TxState = "new";
+  #puts: Event[] = [];
+  #putBytes = 0;
+  #takes: Event[] = [];
+  #takeBytes = 0;
+  #putAttempts = 0;
+  #takeAttempts = 0;
+
+  constructor(channel: MemoryChannel) {
+    this.#channel = channel;
+  }
+
+  begin(): void {
+    if (this.#state !== "new") throw new ChannelError(`Transaction already ${this.#state}`);
+    this.#state = "open";
+  }
+
+  put(event: Event): void {
+    this.#requireOpen("put");
+    this.#putAttempts++;
+    if (this.#puts.length >= this.#channel.transactionCapacity) {
+      throw new ChannelError(
+        `Put queue for MemoryTransaction of capacity ${this.#channel.transactionCapacity} ` +
+          `full, consider committing more frequently, increasing capacity or increasing ` +
+          `thread count`,
+      );
+    }
+    this.#puts.push(event);
+    this.#putBytes += event.body.byteLength;
+  }
+
+  putAll(events: readonly Event[]): void {
+    for (const event of events) this.put(event);
+  }
+
+  take(): Event | undefined {
+    this.#requireOpen("take");
+    this.#takeAttempts++;
+    if (this.#takes.length >= this.#channel.transactionCapacity) {
+      throw new ChannelError(
+        `Take list for MemoryTransaction, capacity ${this.#channel.transactionCapacity} ` +
+          `full, consider committing more frequently, increasing capacity, or increasing ` +
+          `thread count`,
+      );
+    }
+    const event = this.#channel._take();
+    if (event) {
+      this.#takes.push(event);
+      this.#takeBytes += event.body.byteLength;
+    }
+    return event;
+  }
+
+  async commit(): Promise<void> {
+    this.#requireOpen("commit");
+    await this.#channel._commit(this.#puts, this.#putBytes, this.#takes.length, this.#takeBytes);
+    this.#state = "completed";
+    const c = this.#channel.counters;
+    c.add("EventPutSuccessCount", this.#puts.length);
+    c.add("EventTakeSuccessCount", this.#takes.length);
+    this.#flushAttempts();
+    this.#puts = [];
+    this.#takes = [];
+  }
+
+  rollback(): void {
+    this.#requireOpen("rollback");
+    this.#channel._rollback(this.#takes, this.#takeBytes);
+    this.#state = "completed";
+    this.#flushAttempts();
+    this.#puts = [];
+    this.#takes = [];
+  }
+
+  close(): void {
+    if (this.#state === "open") this.rollback();
+    this.#state = "closed";
+  }
+
+  #flushAttempts(): void {
+    const c = this.#channel.counters;
+    c.add("EventPutAttemptCount", this.#putAttempts);
+    c.add("EventTakeAttemptCount", this.#takeAttempts);
+    this.#putAttempts = 0;
+    this.#takeAttempts = 0;
+  }
+
+  #requireOpen(op: string): void {
+    if (this.#state !== "open") {
+      throw new ChannelError(`Cannot ${op}: transaction is ${this.#state}, not open`);
+    }
+  }
+}

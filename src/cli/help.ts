@@ -1,0 +1,47 @@
+/** `flume-ws --help`. */
+export const MAIN_HELP = `flume-ws: an Apache Flume-compatible agent with a WebSocket source
+
+Usage: flume-ws <command> [options]
+
+Commands:
+  agent     run an agent from a flume.conf
+  check     validate a flume.conf and print the resolved topology
+  version   print the version
+  help      print this help
+
+Run "flume-ws <command> --help" for a command's options.`;
+
+/** `flume-ws agent --help`. */
+export const AGENT_HELP = `Usage: flume-ws agent -n NAME -f FILE [options]
+
+Runs agent NAME from FILE (flume-ng compatible flags) until SIGINT/SIGTERM.
+On the first signal the sources stop and the sinks drain the channels for
+at most --drain-timeout seconds; a second signal exits at once.
+
+Options:
+  -n, --name NAME          agent name (required)
+  -f, --conf-file FILE     flume.conf to read (required)
+  -c, --conf DIR           Flume's conf directory; accepted for compatibility
+  -D KEY=VALUE             a property for \${sys:KEY}; -Dflume.root.logger=LEVEL,console
+                           sets the log level (TRACE DEBUG INFO WARN ERROR OFF)
+      --no-reload-conf     accepted for compatibility: the file is read once
+      --plugins-path DIR   accepted for compatibility: components are built in
+      --drain-timeout SEC  how long sinks may drain at shutdown (default 5)
+  -h, --help               this help
+
+Exit codes: 0 stopped cleanly, 1 runtime failure, 2 invalid configuration or arguments.`;
+
+/** `flume-ws check --help`. */
+export const CHECK_HELP = `Usage: flume-ws check -n NAME -f FILE [-DKEY=VALUE ...]
+
+Validates agent NAME in FILE and prints its sources, channels and sinks with
+their effective properties (secrets masked). Problems are printed as
+FILE:LINE: error|warning: component property: message, all at once.
+
+Options:
+  -n, --name NAME          agent name (required)
+  -f, --conf-file FILE     flume.conf to read (required)
+  -D KEY=VALUE             a property for \${sys:KEY}
+  -h, --help               this help
+
+Exit codes: 0 valid (warnings allowed), 2 invalid configuration or arguments.`;

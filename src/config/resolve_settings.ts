@@ -1,0 +1,54 @@
+import type { ComponentSpec, Reporter } from "./component_spec.ts";
+import { type RawProperty, Settings } from "./settings.ts";
+import { parseValue, type PropertyValue } from "./spec.ts";
+import { didYouMean } from "./suggest.ts";
+
+/**
+ * Parses a component's raw properties against its spec: every problem goes
+ * to `report` (unknown names are warnings with a hint), and the values that
+ * parsed are returned as Settings. Cross-property checks run only when
+ * every property parsed.
+ */
+export function resolveSettings(
+  component: string,
+  spec: ComponentSpec,
+  raw: ReadonlyMap<string, RawProperty>,
+  reportTo: Reporter,
+): Settings {
+  let errors = 0;
+  const report: Reporter = (issue) => {
+    if ((issue.severity ?? "error") === "error") errors++;
+    reportTo(issue);
+  };
+  const values = new Map<string, PropertyValue>();
+  const known = spec.properties.map((p) => p.name);
+  for (const [name, { value }] of raw) {
+    const prop = spec.properties.find((p) => p.name === name);
+    if (prop) {
+      const parsed = parseValue(prop, value);
+      if ("error" in parsed) report({ property: name, message: parsed.error });
+      else values.set(name, parsed.value);
+      continue;
+    }
+    const pattern = spec.patterns?.find((p) => p.pattern.test(name));
+    if (pattern) {
+      const parsed = parseValue({ ...pattern, name }, value);
+      if ("error" in parsed) report({ property: name, message: parsed.error });
+      continue;
+    }
+    report({
+      severity: "warning",
+      property: name,
+      message: `Unknown property "${name}" for type ${spec.type}: ignored`,
+      hint: didYouMean(name, known),
+    });
+  }
+  for (const prop of spec.properties) {
+    if (prop.required && !raw.has(prop.name)) {
+      report({ property: prop.name, message: `Missing required property "${prop.name}"` });
+    }
+  }
+  const settings = new Settings(component, spec, raw, values);
+  if (errors === 0) spec.check?.(settings, report);
+  return settings;
+}

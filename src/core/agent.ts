@@ -1,0 +1,118 @@
+import type { AgentConfig, ComponentConfig } from "../config/agent_config.ts";
+import type { Registry } from "../registry.ts";
+import { replicatingSelector } from "../selectors/replicating_selector.ts";
+import type { Channel } from "./channel.ts";
+import { ChannelProcessor } from "./channel_processor.ts";
+import type { Clock } from "./clock.ts";
+import type { ComponentContext, Sink, Source } from "./component.ts";
+import { CounterRegistry } from "./counters.ts";
+import type { Log } from "./log.ts";
+import { PollingRunner } from "./polling_runner.ts";
+
+/** Collaborators of an Agent. */
+export interface AgentOptions {
+  readonly registry: Registry;
+  readonly clock: Clock;
+  /** The log for a component, e.g. `logFor("sink", "l1")`. */
+  readonly logFor: (category: "agent" | "source" | "channel" | "sink", name: string) => Log;
+  /** @default a new CounterRegistry */
+  readonly counters?: CounterRegistry;
+}
+
+/** Options of {@linkcode Agent.stop}. */
+export interface StopOptions {
+  /** How long sinks may drain the channels after the sources stop. @default 5000 */
+  readonly drainTimeoutMs?: number;
+  /** Aborting ends the drain at once (a second signal). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * One running agent: its channels, sinks (each on a PollingRunner) and
+ * sources, built from a validated AgentConfig. Starts channels, then sinks,
+ * then sources; stops in the reverse order after draining.
+ */
+export class Agent {
+  readonly name: string;
+  readonly counters: CounterRegistry;
+  readonly channels: ReadonlyMap<string, Channel>;
+  readonly sinks: readonly Sink[];
+  readonly sources: readonly Source[];
+  readonly #runners: readonly PollingRunner[];
+  readonly #log: Log;
+  readonly #clock: Clock;
+
+  /** Builds every component; nothing runs until start(). */
+  constructor(config: AgentConfig, options: AgentOptions) {
+    const { registry, clock, logFor } = options;
+    this.name = config.agent;
+    this.counters = options.counters ?? new CounterRegistry();
+    this.#log = logFor("agent", config.agent);
+    this.#clock = clock;
+    const context = (c: ComponentConfig): ComponentContext => ({
+      name: c.name,
+      settings: c.settings,
+      counters: this.counters,
+      log: logFor(c.category, c.name),
+      clock,
+    });
+    this.channels = new Map(
+      config.channels.map((c) => [c.name, registry.channel(c.type).create(context(c))]),
+    );
+    this.sinks = config.sinks.map((c) =>
+      registry.sink(c.type).create(context(c), this.channels.get(c.channel)!)
+    );
+    this.#runners = this.sinks.map((sink) =>
+      new PollingRunner(`sink ${sink.name}`, () => sink.process(), {
+        clock,
+        log: logFor("sink", sink.name),
+        channels: [sink.channel],
+      })
+    );
+    this.sources = config.sources.map((c) => {
+      const channels = c.channels.map((n) => this.channels.get(n)!);
+      const processor = new ChannelProcessor(
+        replicatingSelector(channels, c.optionalChannels),
+        logFor("source", c.name),
+      );
+      return registry.source(c.type).create(context(c), processor);
+    });
+  }
+
+  /** Starts channels, then sinks and their runners, then sources. */
+  async start(): Promise<void> {
+    for (const channel of this.channels.values()) await channel.start();
+    for (const sink of this.sinks) await sink.start();
+    for (const runner of this.#runners) runner.start();
+    for (const source of this.sources) await source.start();
+    this.#log.info(
+      `Agent ${this.name} started: ${this.sources.length} source(s), ` +
+        `${this.channels.size} channel(s), ${this.sinks.length} sink(s)`,
+    );
+  }
+
+  /**
+   * Stops the sources, lets the sinks drain the channels for at most
+   * `drainTimeoutMs` (or until `signal` aborts), then stops sinks and channels.
+   */
+  async stop(options: StopOptions = {}): Promise<void> {
+    for (const source of this.sources) await source.stop();
+    const left = await this.#drain(options.drainTimeoutMs ?? 5000, options.signal);
+    if (left > 0) this.#log.warn(`Stopping with ${left} event(s) still in channels`);
+    for (const runner of this.#runners) await runner.stop();
+    for (const sink of this.sinks) await sink.stop();
+    for (const channel of this.channels.values()) await channel.stop();
+    this.#log.info(`Agent ${this.name} stopped`);
+  }
+
+  /** Waits until the channels that sinks drain are empty; returns what is left. */
+  async #drain(timeoutMs: number, signal?: AbortSignal): Promise<number> {
+    const drained = [...new Set(this.sinks.map((s) => s.channel))];
+    const held = (): number => drained.reduce((n, c) => n + c.size(), 0);
+    const deadline = this.#clock.now() + timeoutMs;
+    while (held() > 0 && this.#clock.now() < deadline && !signal?.aborted) {
+      await this.#clock.sleep(Math.min(20, deadline - this.#clock.now()), signal);
+    }
+    return held();
+  }
+}

@@ -1,0 +1,115 @@
+import { setImmediate } from "node:timers";
+import type { Channel } from "./channel.ts";
+import type { Clock } from "./clock.ts";
+import type { Status } from "./lifecycle.ts";
+import type { Log } from "./log.ts";
+
+/** Options of a PollingRunner. */
+export interface PollingRunnerOptions {
+  readonly clock: Clock;
+  readonly log: Log;
+  /** Added to the wait per consecutive BACKOFF or failure. @default 1000 */
+  readonly backoffIncrementMs?: number;
+  /** The longest wait. @default 5000 */
+  readonly maxBackoffMs?: number;
+  /**
+   * Channels the work drains. A BACKOFF that was not a failure (the
+   * channels were empty, or the call took events and committed) ends as
+   * soon as a channel is readable instead of waiting out the delay: an idle
+   * sink reacts at once, a failing one still backs off.
+   */
+  readonly channels?: readonly Channel[];
+}
+
+/** How long the runner may keep the event loop before yielding to I/O. */
+const YIELD_EVERY_MS = 10;
+
+/**
+ * Flume's SinkRunner / PollableSourceRunner loop: calls `process` until
+ * stopped; after a BACKOFF or an error it waits 1 s more per consecutive
+ * one, at most 5 s, and it never spins.
+ */
+export class PollingRunner {
+  readonly #name: string;
+  readonly #process: () => Promise<Status>;
+  readonly #options: PollingRunnerOptions;
+  #stop = new AbortController();
+  #loop: Promise<void> | undefined;
+
+  /** A runner for `process`; `name` appears in its log lines. */
+  constructor(name: string, process: () => Promise<Status>, options: PollingRunnerOptions) {
+    this.#name = name;
+    this.#process = process;
+    this.#options = options;
+  }
+
+  /** Starts the loop. */
+  start(): void {
+    if (this.#loop) throw new Error(`Runner "${this.#name}" already started`);
+    this.#stop = new AbortController();
+    this.#loop = this.#run(this.#stop.signal);
+  }
+
+  /** Stops after the current `process` call and waits for it. */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.#loop;
+    this.#loop = undefined;
+  }
+
+  async #run(signal: AbortSignal): Promise<void> {
+    const { clock, log, channels = [] } = this.#options;
+    const increment = this.#options.backoffIncrementMs ?? 1000;
+    const max = this.#options.maxBackoffMs ?? 5000;
+    let consecutive = 0;
+    let lastYield = clock.now();
+    const held = (): number => channels.reduce((n, c) => n + c.size(), 0);
+    const taken = (): number =>
+      channels.reduce((n, c) => n + c.counters.get("EventTakeSuccessCount"), 0);
+    while (!signal.aborted) {
+      const heldBefore = channels.length > 0 ? held() : -1;
+      const takenBefore = channels.length > 0 ? taken() : 0;
+      let status: Status;
+      let failed = false;
+      try {
+        status = await this.#process();
+      } catch (err) {
+        failed = true;
+        status = "BACKOFF";
+        log.error(`${this.#name}: unable to deliver events: ${describe(err)}`);
+      }
+      if (status === "READY") {
+        consecutive = 0;
+        if (clock.now() - lastYield >= YIELD_EVERY_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = clock.now();
+        }
+        continue;
+      }
+      const progressed = channels.length > 0 && taken() > takenBefore;
+      if (progressed) consecutive = 0;
+      consecutive++;
+      const delay = Math.min(consecutive * increment, max);
+      const idle = !failed && (progressed || heldBefore === 0);
+      if (idle) {
+        const wake = new AbortController();
+        const onStop = (): void => wake.abort();
+        signal.addEventListener("abort", onStop, { once: true });
+        await Promise.race([
+          clock.sleep(delay, wake.signal),
+          ...channels.map((c) => c.whenReadable(wake.signal)),
+        ]);
+        wake.abort();
+        signal.removeEventListener("abort", onStop);
+      } else {
+        await clock.sleep(delay, signal);
+      }
+      lastYield = clock.now();
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return err.cause instanceof Error ? `${err.message} (${err.cause.message})` : err.message;
+}
