@@ -18,6 +18,8 @@ endif
 
 CONF ?= conf/flume.conf
 AGENT ?= a1
+# The demo feed conf/flume.conf connects to; FEED_PORT= (empty) starts none.
+FEED_PORT ?= 8765
 
 .PHONY: setup print-deno run test check fmt lint bench build clean
 
@@ -38,8 +40,13 @@ $(LOCAL_DENO):
 print-deno: $(DENO)
 	@echo $(abspath $(DENO))
 
-## run: run the agent on $(CONF) as $(AGENT) (default: conf/flume.conf, a1)
+## run: the demo feed on $(FEED_PORT), and the agent on $(CONF) as $(AGENT)
 run: $(DENO)
+	@if [ -n "$(FEED_PORT)" ]; then \
+	  $(DENO) task feed --port $(FEED_PORT) --rate 5 & feed=$$!; \
+	  trap 'kill $$feed 2>/dev/null' EXIT; \
+	  sleep 1; \
+	fi; \
 	$(DENO) task agent -n $(AGENT) -f $(CONF)
 
 ## test: formatting, lint, type check, then every test

@@ -4,6 +4,7 @@ import type { ChannelDefinition, SinkDefinition, SourceDefinition } from "./core
 import { LOGGER_SINK } from "./sinks/logger_sink.ts";
 import { NULL_SINK } from "./sinks/null_sink.ts";
 import { SEQ_SOURCE } from "./sources/seq_source.ts";
+import { WEBSOCKET_SOURCE } from "./sources/websocket/mod.ts";
 
 /** Every component type, by category. */
 export interface Definitions {
@@ -66,7 +67,7 @@ export class Registry implements SpecLookup {
 /** The registry of every built-in component. */
 export function builtinRegistry(): Registry {
   return new Registry({
-    source: [SEQ_SOURCE],
+    source: [WEBSOCKET_SOURCE, SEQ_SOURCE],
     channel: [MEMORY_CHANNEL],
     sink: [LOGGER_SINK, NULL_SINK],
   });

@@ -6,6 +6,7 @@ Usage: flume-ws <command> [options]
 Commands:
   agent     run an agent from a flume.conf
   check     validate a flume.conf and print the resolved topology
+  feed      serve synthetic market data over WebSocket (for demos and tests)
   version   print the version
   help      print this help
 
@@ -45,3 +46,19 @@ Options:
   -h, --help               this help
 
 Exit codes: 0 valid (warnings allowed), 2 invalid configuration or arguments.`;
+
+/** `flume-ws feed --help`. */
+export const FEED_HELP =
+  `Usage: flume-ws feed [--port 8765] [--rate N] [--count N] [--size BYTES] [--binary]
+
+A local WebSocket server for demos, tests and benchmarks. Every client gets
+synthetic market-data JSON ticks; any text a client sends is echoed back.
+
+Options:
+      --host HOST     address to listen on (default 127.0.0.1)
+  -p, --port PORT     port to listen on; 0 picks a free one (default 8765)
+      --rate N        messages per second per client; 0 = as fast as possible (default 10)
+      --count N       messages per client, then quiet (default unlimited)
+      --size BYTES    pad each message to at least BYTES (default 0)
+      --binary        send binary frames instead of text
+  -h, --help          this help`;

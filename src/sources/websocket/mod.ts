@@ -1,0 +1,11 @@
+/**
+ * The WebSocket source.
+ *
+ * @module
+ */
+export {
+  WEBSOCKET_SOURCE,
+  WebSocketSource,
+  type WebSocketSourceOptions,
+} from "./websocket_source.ts";
+export { WEBSOCKET_SOURCE_SPEC } from "./spec.ts";

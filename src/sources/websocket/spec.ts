@@ -1,0 +1,234 @@
+import type { ComponentSpec, Reporter } from "../../config/component_spec.ts";
+import type { Settings } from "../../config/settings.ts";
+import {
+  COOKIE_PROPERTY,
+  HEADER_PROPERTY,
+  INIT_MESSAGE_PROPERTY,
+  missingCookieParts,
+} from "./handshake.ts";
+
+/** The WebSocket source's configuration: the seed plugin's properties, then ours. */
+export const WEBSOCKET_SOURCE_SPEC: ComponentSpec = {
+  category: "source",
+  type: "websocket",
+  aliases: ["com.deniscoady.flume.websocket.WebSocketSource"],
+  summary: "A WebSocket client (`ws://`, `wss://`) that reconnects forever; each frame is an event",
+  properties: [
+    { name: "endpoint", kind: "string", required: true, doc: "`ws://` or `wss://` URL" },
+    {
+      name: "sslEnabled",
+      kind: "boolean",
+      default: false,
+      doc: "Seed compatibility: `wss://` always uses TLS; `true` with `ws://` is an error",
+    },
+    {
+      name: "retryDelay",
+      kind: "number",
+      default: 30,
+      doc: "Seconds before a reconnect attempt (decimals allowed)",
+    },
+    {
+      name: "trustAllCerts",
+      kind: "boolean",
+      default: false,
+      doc: "Accept any server certificate (development only)",
+    },
+    {
+      name: "keyStoreType",
+      kind: "string",
+      defaultText: "detected",
+      doc: "JKS, JCEKS, PKCS12 or PEM",
+    },
+    { name: "keyStorePath", kind: "string", doc: "Keystore with trusted certificates" },
+    { name: "keyStorePass", kind: "string", secret: true, doc: "Keystore password" },
+    { name: "initMessage", kind: "string", doc: "Text sent after every successful open" },
+    {
+      name: "cookies",
+      kind: "list",
+      doc: "Cookie IDs (comma or space separated); each needs `cookie.ID.name` and `.value`",
+    },
+    {
+      name: "retryMaxDelay",
+      kind: "number",
+      defaultText: "= retryDelay",
+      doc: "When larger than retryDelay, the wait doubles per failure up to this, ±20 % jitter",
+    },
+    {
+      name: "initMessages",
+      kind: "list",
+      doc: "IDs of `initMessage.ID` texts sent in this order after `initMessage`",
+    },
+    {
+      name: "idleTimeout",
+      kind: "number",
+      default: 0,
+      min: 0,
+      doc: "Seconds without any message before the connection is recycled; 0 = off",
+    },
+    { name: "pingMessage", kind: "string", doc: "Heartbeat text sent every pingInterval" },
+    { name: "pingInterval", kind: "number", doc: "Seconds between heartbeat texts" },
+    {
+      name: "connectTimeout",
+      kind: "number",
+      default: 10,
+      doc: "Seconds one connection attempt may take",
+    },
+    {
+      name: "backlogCapacity",
+      kind: "int",
+      default: 10000,
+      min: 1,
+      doc: "Events held while the channel is full; beyond it the newest are dropped and counted",
+    },
+  ],
+  patterns: [
+    {
+      pattern: /^cookie\.[^.]+\.name$/,
+      display: "cookie.ID.name",
+      kind: "string",
+      doc: "Name of cookie ID (sent only when ID is listed in `cookies`)",
+    },
+    {
+      pattern: /^cookie\.[^.]+\.value$/,
+      display: "cookie.ID.value",
+      kind: "string",
+      secret: true,
+      doc: "Value of cookie ID, sent as written (quotes included)",
+    },
+    {
+      pattern: HEADER_PROPERTY,
+      display: "header.NAME",
+      kind: "string",
+      secret: true,
+      doc: "Extra handshake header NAME (Authorization, …)",
+    },
+    {
+      pattern: INIT_MESSAGE_PROPERTY,
+      display: "initMessage.ID",
+      kind: "string",
+      doc: "A text listed in `initMessages`",
+    },
+  ],
+  check: checkWebSocketSettings,
+};
+
+/** Cross-property rules of the WebSocket source. */
+function checkWebSocketSettings(settings: Settings, report: Reporter): void {
+  const endpoint = settings.string("endpoint") ?? "";
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(endpoint.trim()).protocol;
+  } catch {
+    report({
+      property: "endpoint",
+      message: `Invalid endpoint "${endpoint}": not a URL`,
+      hint: "use ws://host:port/path or wss://host/path",
+    });
+  }
+  if (protocol !== undefined && protocol !== "ws:" && protocol !== "wss:") {
+    report({
+      property: "endpoint",
+      message: `Invalid endpoint "${endpoint}": expected a ws:// or wss:// URL`,
+    });
+  }
+  if (settings.has("sslEnabled")) {
+    const ssl = settings.boolean("sslEnabled");
+    if (ssl && protocol === "ws:") {
+      report({
+        property: "sslEnabled",
+        message: "sslEnabled=true with a ws:// endpoint",
+        hint: "use a wss:// endpoint for TLS",
+      });
+    } else if (!ssl && protocol === "wss:") {
+      report({
+        property: "sslEnabled",
+        message: "sslEnabled=false with a wss:// endpoint",
+        hint: "wss:// always uses TLS: remove sslEnabled or use ws://",
+      });
+    }
+  }
+  for (const name of ["retryDelay", "connectTimeout"]) {
+    if (settings.number(name) <= 0) {
+      report({
+        property: name,
+        message: `Invalid ${name} "${settings.raw.get(name)?.value}": must be greater than 0`,
+      });
+    }
+  }
+  if (
+    settings.has("retryMaxDelay") &&
+    settings.number("retryMaxDelay") < settings.number("retryDelay")
+  ) {
+    report({
+      property: "retryMaxDelay",
+      message: `retryMaxDelay ${settings.number("retryMaxDelay")} is smaller than retryDelay ${
+        settings.number("retryDelay")
+      }`,
+    });
+  }
+  const hasPing = settings.has("pingMessage");
+  const hasInterval = settings.has("pingInterval");
+  if (hasPing !== hasInterval) {
+    report({
+      property: hasPing ? "pingMessage" : "pingInterval",
+      message: "pingMessage and pingInterval go together",
+      hint: hasPing ? "add pingInterval = SECONDS" : "add pingMessage = TEXT",
+    });
+  } else if (hasInterval && settings.number("pingInterval") <= 0) {
+    report({ property: "pingInterval", message: "Invalid pingInterval: must be greater than 0" });
+  }
+  for (const { id, part } of missingCookieParts(settings)) {
+    report({
+      property: "cookies",
+      message: `Cookie "${id}" is listed in cookies but has no cookie.${id}.${part}`,
+    });
+  }
+  const cookieIds = settings.list("cookies");
+  const unlisted = new Set<string>();
+  for (const [key] of settings.matching(COOKIE_PROPERTY)) {
+    const id = COOKIE_PROPERTY.exec(key)?.[1] ?? "";
+    if (!cookieIds.includes(id) && !unlisted.has(id)) {
+      unlisted.add(id);
+      report({
+        severity: "warning",
+        property: key,
+        message: `Cookie "${id}" is not listed in cookies: not sent`,
+        hint: `add ${id} to cookies`,
+      });
+    }
+  }
+  const messageIds = settings.list("initMessages");
+  for (const id of messageIds) {
+    if (!settings.raw.has(`initMessage.${id}`)) {
+      report({
+        property: "initMessages",
+        message: `initMessages lists "${id}" but initMessage.${id} is not set`,
+      });
+    }
+  }
+  for (const [key] of settings.matching(INIT_MESSAGE_PROPERTY)) {
+    const id = key.slice("initMessage.".length);
+    if (!messageIds.includes(id)) {
+      report({
+        severity: "warning",
+        property: key,
+        message: `initMessage.${id} is not listed in initMessages: not sent`,
+        hint: `add ${id} to initMessages`,
+      });
+    }
+  }
+  if (settings.has("keyStorePath") || settings.has("keyStoreType")) {
+    report({
+      severity: "warning",
+      property: settings.has("keyStorePath") ? "keyStorePath" : "keyStoreType",
+      message: "Keystores are not supported yet: the system's trusted CAs are used",
+    });
+  }
+  if (settings.has("trustAllCerts") && settings.boolean("trustAllCerts")) {
+    report({
+      severity: "warning",
+      property: "trustAllCerts",
+      message: "trustAllCerts is not supported yet: server certificates are verified",
+    });
+  }
+}

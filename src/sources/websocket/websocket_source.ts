@@ -1,0 +1,183 @@
+import type { ChannelProcessor } from "../../core/channel_processor.ts";
+import type { Clock } from "../../core/clock.ts";
+import type { ComponentContext, Source, SourceDefinition } from "../../core/component.ts";
+import { type CounterGroup, SOURCE_COUNTERS } from "../../core/counters.ts";
+import type { Event } from "../../core/event.ts";
+import type { Log } from "../../core/log.ts";
+import { Backlog } from "./backlog.ts";
+import { ReconnectBackoff } from "./backoff.ts";
+import { type ConnectionOutcome, runConnection } from "./connection.ts";
+import { handshakeHeaders, initMessages, redactUrl } from "./handshake.ts";
+import { WEBSOCKET_SOURCE_SPEC } from "./spec.ts";
+
+/** The counters of the WebSocket source: Flume's, then its own. */
+export const WEBSOCKET_COUNTERS: readonly string[] = [
+  ...SOURCE_COUNTERS,
+  "EventDroppedCount",
+  "ConnectionAttemptCount",
+  "ConnectionCreatedCount",
+  "ConnectionFailedCount",
+  "ConnectionClosedCount",
+];
+
+/** Settings of a WebSocketSource, in milliseconds where they are durations. */
+export interface WebSocketSourceOptions {
+  readonly endpoint: string;
+  readonly headers: readonly [string, string][];
+  readonly initMessages: readonly string[];
+  readonly retryDelayMs: number;
+  readonly retryMaxDelayMs: number;
+  readonly connectTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly ping?: { readonly message: string; readonly intervalMs: number };
+  readonly backlogCapacity: number;
+  readonly counters: CounterGroup;
+  readonly log: Log;
+  readonly clock: Clock;
+  /** A number in [0, 1) for the jitter; injected for tests. @default Math.random */
+  readonly random?: () => number;
+}
+
+/** The `websocket` source type. */
+export const WEBSOCKET_SOURCE: SourceDefinition = {
+  spec: WEBSOCKET_SOURCE_SPEC,
+  create(ctx: ComponentContext, processor: ChannelProcessor): Source {
+    const s = ctx.settings;
+    const seconds = (name: string): number => Math.round(s.number(name) * 1000);
+    const retryDelayMs = seconds("retryDelay");
+    return new WebSocketSource(ctx.name, processor, {
+      endpoint: (s.string("endpoint") ?? "").trim(),
+      headers: handshakeHeaders(s),
+      initMessages: initMessages(s),
+      retryDelayMs,
+      retryMaxDelayMs: s.has("retryMaxDelay") ? seconds("retryMaxDelay") : retryDelayMs,
+      connectTimeoutMs: seconds("connectTimeout"),
+      idleTimeoutMs: seconds("idleTimeout"),
+      ping: s.has("pingMessage")
+        ? { message: s.string("pingMessage") ?? "", intervalMs: seconds("pingInterval") }
+        : undefined,
+      backlogCapacity: s.number("backlogCapacity"),
+      counters: ctx.counters.create("SOURCE", ctx.name, WEBSOCKET_COUNTERS),
+      log: ctx.log,
+      clock: ctx.clock,
+    });
+  },
+};
+
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const ENCODER = new TextEncoder();
+
+/**
+ * The WebSocket source: connects, sends the init messages, turns every
+ * frame into an event (text as UTF-8 bytes, binary as is, no headers) and
+ * reconnects for as long as the agent runs, one connection at a time.
+ */
+export class WebSocketSource implements Source {
+  readonly name: string;
+  readonly counters: CounterGroup;
+  readonly #options: WebSocketSourceOptions;
+  readonly #backlog: Backlog;
+  readonly #backoff: ReconnectBackoff;
+  readonly #where: string;
+  #stop = new AbortController();
+  #loop: Promise<void> | undefined;
+
+  /** A source feeding `processor`; nothing happens until start(). */
+  constructor(name: string, processor: ChannelProcessor, options: WebSocketSourceOptions) {
+    this.name = name;
+    this.counters = options.counters;
+    this.#options = options;
+    this.#where = redactUrl(options.endpoint);
+    this.#backlog = new Backlog(processor, {
+      capacity: options.backlogCapacity,
+      counters: options.counters,
+      log: options.log,
+      clock: options.clock,
+    });
+    this.#backoff = new ReconnectBackoff({
+      baseMs: options.retryDelayMs,
+      maxMs: options.retryMaxDelayMs,
+      random: options.random,
+    });
+  }
+
+  /** Events received but not yet accepted by the channels. */
+  get backlog(): number {
+    return this.#backlog.size;
+  }
+
+  start(): Promise<void> {
+    this.#stop = new AbortController();
+    this.#loop = this.#run(this.#stop.signal);
+    return Promise.resolve();
+  }
+
+  /** Closes the connection, cancels a pending retry and hands the backlog over. */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.#loop;
+    this.#loop = undefined;
+    await this.#backlog.close();
+  }
+
+  async #run(signal: AbortSignal): Promise<void> {
+    const { clock, log, counters } = this.#options;
+    while (!signal.aborted) {
+      counters.add("ConnectionAttemptCount");
+      log.debug(`Connecting to ${this.#where}`);
+      const outcome = await runConnection({
+        url: this.#options.endpoint,
+        headers: this.#options.headers,
+        initMessages: this.#options.initMessages,
+        connectTimeoutMs: this.#options.connectTimeoutMs,
+        idleTimeoutMs: this.#options.idleTimeoutMs,
+        ping: this.#options.ping,
+        clock,
+        log,
+        signal,
+        onOpen: () => {
+          counters.add("ConnectionCreatedCount");
+          counters.set("OpenConnectionCount", 1);
+          log.info(`Connected to ${this.#where}`);
+        },
+        onMessage: (data) => this.#receive(data),
+      });
+      counters.set("OpenConnectionCount", 0);
+      this.#report(outcome, signal.aborted);
+      if (signal.aborted) break;
+      if (outcome.messages > 0) this.#backoff.reset();
+      const delay = this.#backoff.next();
+      log.info(
+        `Reconnecting to ${this.#where} in ${(delay / 1000).toFixed(1)} s ` +
+          `(attempt ${this.#backoff.failures + 1})`,
+      );
+      await clock.sleep(delay, signal);
+    }
+  }
+
+  #receive(data: string | Uint8Array): void {
+    const event: Event = {
+      headers: NO_HEADERS,
+      body: typeof data === "string" ? ENCODER.encode(data) : data,
+    };
+    this.counters.add("EventReceivedCount");
+    this.#backlog.push(event);
+  }
+
+  #report(outcome: ConnectionOutcome, stopping: boolean): void {
+    const { log, counters } = this.#options;
+    if (!outcome.opened) {
+      counters.add("ConnectionFailedCount");
+      if (!stopping) {
+        log.warn(`Cannot connect to ${this.#where}: ${outcome.cause ?? "connection failed"}`);
+      }
+      return;
+    }
+    counters.add("ConnectionClosedCount");
+    const code = outcome.code ?? 1006;
+    const detail = `code ${code}${outcome.reason ? ` "${outcome.reason}"` : ""}` +
+      `${outcome.cause && !stopping ? `: ${outcome.cause}` : ""}, ${outcome.messages} message(s)`;
+    if (stopping || code === 1000) log.info(`Connection to ${this.#where} closed: ${detail}`);
+    else log.warn(`Connection to ${this.#where} lost: ${detail}`);
+  }
+}
