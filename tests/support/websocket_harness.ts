@@ -1,0 +1,117 @@
+import { MemoryChannel } from "../../src/channels/memory_channel.ts";
+import { loadAgentConfig } from "../../src/config/agent_config.ts";
+import { ChannelProcessor } from "../../src/core/channel_processor.ts";
+import { type Clock, SYSTEM_CLOCK } from "../../src/core/clock.ts";
+import { CHANNEL_COUNTERS, CounterGroup, CounterRegistry } from "../../src/core/counters.ts";
+import type { Event } from "../../src/core/event.ts";
+import { builtinRegistry } from "../../src/registry.ts";
+import { replicatingSelector } from "../../src/selectors/replicating_selector.ts";
+import { WebSocketSource } from "../../src/sources/websocket/mod.ts";
+import { RecordingLog } from "./recording_log.ts";
+
+/** A WebSocket source writing into a real memory channel, built from properties. */
+export interface SourceHarness {
+  readonly source: WebSocketSource;
+  readonly channel: MemoryChannel;
+  readonly counters: CounterGroup;
+  readonly log: RecordingLog;
+  /** Takes and commits everything the channel holds. */
+  drain(): Promise<Event[]>;
+  /** Bodies of drained events as text. */
+  drainText(): Promise<string[]>;
+}
+
+/** Options of {@linkcode sourceHarness}. */
+export interface HarnessOptions {
+  /** @default 10000 */
+  readonly capacity?: number;
+  /** @default capacity (at most 1000) */
+  readonly transactionCapacity?: number;
+  /** @default 0: a full channel refuses at once */
+  readonly keepAlive?: number;
+  /** @default SYSTEM_CLOCK */
+  readonly clock?: Clock;
+}
+
+/**
+ * Builds `a1.sources.w1` from `properties` through the real configuration
+ * path (so validation and defaults apply) and wires it to a MemoryChannel.
+ */
+export function sourceHarness(
+  properties: Record<string, string>,
+  options: HarnessOptions = {},
+): SourceHarness {
+  const registry = builtinRegistry();
+  const lines = Object.entries(properties).map(([k, v]) => `a1.sources.w1.${k} = ${v}`);
+  const text = [
+    "a1.sources = w1",
+    "a1.channels = c1",
+    "a1.sources.w1.type = websocket",
+    "a1.sources.w1.channels = c1",
+    "a1.channels.c1.type = memory",
+    ...lines,
+  ].join("\n");
+  const config = loadAgentConfig(text, {
+    file: "test.conf",
+    agent: "a1",
+    specs: registry,
+    variables: { env: () => undefined, sys: {} },
+  });
+  const capacity = options.capacity ?? 10_000;
+  const channel = new MemoryChannel("c1", new CounterGroup("CHANNEL", "c1", CHANNEL_COUNTERS), {
+    capacity,
+    transactionCapacity: options.transactionCapacity ?? Math.min(capacity, 1000),
+    keepAlive: options.keepAlive ?? 0,
+  }, options.clock ?? SYSTEM_CLOCK);
+  const log = new RecordingLog();
+  const counters = new CounterRegistry();
+  const source = registry.source("websocket").create({
+    name: "w1",
+    settings: config.sources[0].settings,
+    counters,
+    log,
+    clock: options.clock ?? SYSTEM_CLOCK,
+  }, new ChannelProcessor(replicatingSelector([channel]), log)) as WebSocketSource;
+  const drain = async (): Promise<Event[]> => {
+    const out: Event[] = [];
+    while (true) {
+      const tx = channel.getTransaction();
+      tx.begin();
+      const batch: Event[] = [];
+      for (
+        let e = tx.take();
+        e;
+        e = batch.length < channel.transactionCapacity ? tx.take() : undefined
+      ) {
+        batch.push(e);
+      }
+      await tx.commit();
+      tx.close();
+      if (batch.length === 0) return out;
+      out.push(...batch);
+    }
+  };
+  return {
+    source,
+    channel,
+    counters: counters.get("SOURCE.w1") as CounterGroup,
+    log,
+    drain,
+    async drainText(): Promise<string[]> {
+      return (await drain()).map((e) => new TextDecoder().decode(e.body));
+    },
+  };
+}
+
+/** Resolves once `predicate` holds, polling every few ms; fails after `timeoutMs`. */
+export async function eventually(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
