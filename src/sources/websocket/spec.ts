@@ -50,7 +50,7 @@ export const WEBSOCKET_SOURCE_SPEC: ComponentSpec = {
     {
       name: "retryMaxDelay",
       kind: "number",
-      defaultText: "= retryDelay",
+      defaultText: "retryDelay",
       doc: "When larger than retryDelay, the wait doubles per failure up to this, ±20 % jitter",
     },
     {
