@@ -121,7 +121,8 @@ export class MemoryChannel implements Channel {
     this.keepAliveMs = (options.keepAlive ?? 3) * 1000;
     const bytes = options.byteCapacity ?? Math.floor(getHeapStatistics().heap_size_limit * 0.8);
     const buffer = options.byteCapacityBufferPercentage ?? 20;
-    this.byteLimit = Math.floor((bytes === 0 ? UNLIMITED_BYTES : bytes) * (1 - buffer / 100));
+    // Integer arithmetic: `bytes * (1 - buffer / 100)` rounds 1000 bytes at 7 % down to 929.
+    this.byteLimit = Math.floor(((bytes === 0 ? UNLIMITED_BYTES : bytes) * (100 - buffer)) / 100);
     this.#clock = clock;
     counters.set("ChannelCapacity", this.capacity);
     counters.gauge("ChannelSize", () => this.size());
@@ -175,7 +176,14 @@ export class MemoryChannel implements Channel {
     const fits = (): boolean =>
       this.size() - takes + puts.length <= this.capacity &&
       this.#queuedBytes + this.#inflightBytes - takeBytes + putBytes <= this.byteLimit;
-    if (puts.length > 0 && !fits()) await this.#waitForRoom(fits);
+    if (puts.length > 0 && !fits()) {
+      const deadline = this.#clock.now() + this.keepAliveMs;
+      // The last fits() and the pushes below run with no await between them, so
+      // two commits woken by the same take cannot both claim the room it freed.
+      do {
+        await this.#waitForRoom(deadline);
+      } while (!fits());
+    }
     for (const event of puts) this.#queue.push(event);
     this.#queuedBytes += putBytes;
     this.#inflight -= takes;
@@ -194,30 +202,33 @@ export class MemoryChannel implements Channel {
     for (const wake of this.#readers) wake();
   }
 
-  async #waitForRoom(fits: () => boolean): Promise<void> {
-    const deadline = this.#clock.now() + this.keepAliveMs;
-    while (!fits()) {
-      const left = deadline - this.#clock.now();
-      if (left <= 0) {
-        throw new ChannelFullError(
-          `Space for commit to queue couldn't be acquired. Sinks are likely not keeping up ` +
-            `with sources, or the buffer size is too tight: channel "${this.name}" holds ` +
-            `${this.size()} of ${this.capacity} events`,
-        );
-      }
-      const timeout = new AbortController();
-      const wake = (): void => timeout.abort();
-      this.#roomWaiters.add(wake);
-      try {
-        await this.#clock.sleep(left, timeout.signal);
-      } finally {
-        this.#roomWaiters.delete(wake);
-      }
+  /**
+   * Waits until a committed take may have freed room, or until `deadline`;
+   * throws ChannelFullError once the deadline has passed. The caller checks
+   * for room again after every wait.
+   */
+  async #waitForRoom(deadline: number): Promise<void> {
+    const left = deadline - this.#clock.now();
+    if (left <= 0) {
+      throw new ChannelFullError(
+        `Space for commit to queue couldn't be acquired. Sinks are likely not keeping up ` +
+          `with sources, or the buffer size is too tight: channel "${this.name}" holds ` +
+          `${this.size()} of ${this.capacity} events`,
+      );
+    }
+    const timeout = new AbortController();
+    const wake = (): void => timeout.abort();
+    this.#roomWaiters.add(wake);
+    try {
+      await this.#clock.sleep(left, timeout.signal);
+    } finally {
+      this.#roomWaiters.delete(wake);
     }
   }
 }
 
-type TxState = "new" | "open" | "completed" | "closed";
+/** "committing" lasts while a commit waits for room; nothing else may touch the transaction. */
+type TxState = "new" | "open" | "committing" | "completed" | "closed";
 
 class MemoryTransaction implements Transaction {
   readonly #channel: MemoryChannel;
@@ -276,7 +287,13 @@ class MemoryTransaction implements Transaction {
 
   async commit(): Promise<void> {
     this.#requireOpen("commit");
-    await this.#channel._commit(this.#puts, this.#putBytes, this.#takes.length, this.#takeBytes);
+    this.#state = "committing";
+    try {
+      await this.#channel._commit(this.#puts, this.#putBytes, this.#takes.length, this.#takeBytes);
+    } catch (err) {
+      this.#state = "open"; // refused: the caller rolls back
+      throw err;
+    }
     this.#state = "completed";
     const c = this.#channel.counters;
     c.add("EventPutSuccessCount", this.#puts.length);
@@ -296,6 +313,9 @@ class MemoryTransaction implements Transaction {
   }
 
   close(): void {
+    if (this.#state === "committing") {
+      throw new ChannelError("Cannot close: transaction is committing, await its commit first");
+    }
     if (this.#state === "open") this.rollback();
     this.#state = "closed";
   }

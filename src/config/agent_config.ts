@@ -1,6 +1,19 @@
 import type { Category, ComponentSpec, SpecLookup } from "./component_spec.ts";
 import { ConfigError, type ConfigIssue, type Severity, sortIssues } from "./diagnostics.ts";
-import { parseProperties, type PropertyEntry, toPropertyMap } from "./properties.ts";
+import {
+  parseProperties,
+  PropertiesSyntaxError,
+  type PropertyEntry,
+  toPropertyMap,
+} from "./properties.ts";
+import {
+  checkSinkLink,
+  checkSourceLinks,
+  componentLine,
+  type LinkContext,
+  type ListedComponent,
+  SOURCE_LINK_PROPERTIES,
+} from "./links.ts";
 import { resolveSettings } from "./resolve_settings.ts";
 import type { RawProperty, Settings } from "./settings.ts";
 import { splitList } from "./spec.ts";
@@ -60,14 +73,20 @@ type Group = keyof typeof GROUPS;
 
 /** Properties every component of a category takes besides its type's own. */
 const GENERIC: Record<Category, readonly string[]> = {
-  source: ["type", "channels", "selector.type", "selector.optional"],
+  source: ["type", ...SOURCE_LINK_PROPERTIES],
   channel: ["type"],
   sink: ["type", "channel"],
 };
 
-interface Listed {
-  readonly name: string;
-  readonly line: number;
+/** The link property of the other category, misused: a source's `channel`, a sink's `channels`. */
+const WRONG_LINK: Record<Category, string | undefined> = {
+  source: "channel",
+  channel: undefined,
+  sink: "channels",
+};
+
+/** A listed component, its keys still being collected. */
+interface Listed extends ListedComponent {
   readonly props: Map<string, RawProperty>;
 }
 
@@ -86,15 +105,24 @@ export function loadAgentConfig(text: string, options: LoadOptions): AgentConfig
   ): void => {
     issues.push({ severity, file, line, message, ...extra });
   };
+  // A line whose ${...} is unset reports that alone, not what the empty value then breaks.
+  const unset: ConfigIssue[] = [];
+  const unsetLines = new Set<number>();
+  const collected = (): ConfigIssue[] =>
+    sortIssues([
+      ...unset,
+      ...issues.filter((i) => i.line === undefined || !unsetLines.has(i.line)),
+    ]);
   const fail = (): never => {
-    throw new ConfigError(sortIssues(issues));
+    throw new ConfigError(collected());
   };
 
   let entries: PropertyEntry[];
   try {
     entries = parseProperties(text);
   } catch (err) {
-    issue("error", undefined, err instanceof Error ? err.message : String(err));
+    const line = err instanceof PropertiesSyntaxError ? err.line : undefined;
+    issue("error", line, err instanceof Error ? err.message : String(err));
     return fail();
   }
   const props = toPropertyMap(entries);
@@ -105,7 +133,8 @@ export function loadAgentConfig(text: string, options: LoadOptions): AgentConfig
     issue("error", undefined, `No agent "${agent}" in ${file}`, {
       hint: agents.length === 0
         ? "the file defines no agent (keys look like AGENT.sources = ...)"
-        : `${didYouMean(agent, agents) ?? "agents in this file:"} (${agents.join(", ")})`,
+        : [didYouMean(agent, agents), `agents in this file: ${agents.join(", ")}`]
+          .filter((part) => part !== undefined).join(" "),
     });
     return fail();
   }
@@ -113,15 +142,25 @@ export function loadAgentConfig(text: string, options: LoadOptions): AgentConfig
   // Substitute ${env:X} / ${sys:X} in the agent's values.
   const values = new Map<string, RawProperty>();
   for (const entry of own) {
+    const key = entry.key.slice(prefix.length);
     const result = substitute(entry.value, options.variables);
-    if ("missing" in result) {
-      issue("error", entry.line, `${entry.key}: ${result.missing.join(", ")} is not set`, {
-        hint: "set the environment variable, or pass -DNAME=VALUE for ${sys:NAME}",
-      });
-      values.set(entry.key.slice(prefix.length), { value: "", line: entry.line });
-    } else {
-      values.set(entry.key.slice(prefix.length), { value: result.value, line: entry.line });
-    }
+    values.set(key, { value: result.value, line: entry.line });
+    if (result.missing.length === 0) continue;
+    const missing = [...new Set(result.missing)];
+    const [group, name, ...rest] = key.split(".");
+    const inComponent = isGroup(group) && name !== undefined && rest.length > 0;
+    unsetLines.add(entry.line);
+    unset.push({
+      severity: "error",
+      file,
+      line: entry.line,
+      component: inComponent ? `${group}.${name}` : undefined,
+      property: inComponent ? rest.join(".") : entry.key,
+      message: missing.length === 1
+        ? `Variable "${missing[0]}" is not set`
+        : `Variables ${missing.map((m) => `"${m}"`).join(", ")} are not set`,
+      hint: missing.map(unsetHint).join("; "),
+    });
   }
 
   // The lists, then every key under them.
@@ -133,32 +172,37 @@ export function loadAgentConfig(text: string, options: LoadOptions): AgentConfig
       listed[group].set(name, { name, line: list!.line, props: new Map() });
     }
   }
+  const unlisted = new Set<string>();
   for (const [key, raw] of values) {
     const [group, name, ...rest] = key.split(".");
-    if (rest.length === 0 && name === undefined && (group in GROUPS || group === "sinkgroups")) {
-      continue; // a list itself
-    }
+    if (name === undefined && isGroup(group)) continue; // a list itself
     if (group === "sinkgroups") {
-      if (name !== undefined) continue;
-      issue("error", raw.line, `${prefix}sinkgroups: sink groups are not supported yet`, {
+      const groups = splitList(raw.value);
+      if (name !== undefined || groups.length === 0) continue; // reported once, on the list
+      issue("error", raw.line, `Unsupported sink group "${groups.join(" ")}"`, {
+        property: `${prefix}sinkgroups`,
         hint: "remove the sink group; each sink then runs on its own, as Flume's default",
       });
       continue;
     }
-    if (!(group in GROUPS) || name === undefined || rest.length === 0) {
+    if (!isGroup(group) || name === undefined || rest.length === 0) {
       issue("warning", raw.line, `Unknown key "${prefix}${key}": ignored`, {
-        hint: didYouMean(group, [...Object.keys(GROUPS), "sinkgroups"]),
+        hint: isGroup(group)
+          ? `a property of ${group}.${name} is set as ${prefix}${group}.${name}.PROPERTY`
+          : didYouMean(group, [...Object.keys(GROUPS), "sinkgroups"]),
       });
       continue;
     }
-    const component = listed[group as Group].get(name);
+    const component = listed[group].get(name);
     if (!component) {
-      issue(
-        "warning",
-        raw.line,
-        `${group}.${name} is configured but not listed in ${prefix}${group}: ignored`,
-        { component: `${group}.${name}` },
-      );
+      const id = `${group}.${name}`;
+      if (!unlisted.has(id)) {
+        unlisted.add(id);
+        issue("warning", raw.line, `Configured but not listed in ${prefix}${group}: ignored`, {
+          component: id,
+          hint: `add "${name}" to ${prefix}${group} to use it`,
+        });
+      }
       continue;
     }
     component.props.set(rest.join("."), raw);
@@ -176,6 +220,9 @@ export function loadAgentConfig(text: string, options: LoadOptions): AgentConfig
     });
   }
 
+  const configured = (group: Group): Listed[] =>
+    [...listed[group].values()].filter((item) => item.props.size > 0);
+
   const build = (group: Group): ComponentConfig[] => {
     const category = GROUPS[group];
     const out: ComponentConfig[] = [];
@@ -183,14 +230,14 @@ export function loadAgentConfig(text: string, options: LoadOptions): AgentConfig
       const id = `${group}.${item.name}`;
       const typeProp = item.props.get("type");
       if (item.props.size === 0) {
-        issue("error", item.line, `${category} "${item.name}" is listed but never configured`, {
+        issue("error", item.line, `Listed in ${prefix}${group} but never configured`, {
           component: id,
-          hint: `add ${prefix}${id}.type = ...`,
+          hint: `add ${prefix}${id}.type = ..., or remove "${item.name}" from ${prefix}${group}`,
         });
         continue;
       }
       if (!typeProp || typeProp.value.trim() === "") {
-        issue("error", typeProp?.line ?? item.line, `Missing required property "type"`, {
+        issue("error", componentLine(item), `Missing required property "type"`, {
           component: id,
           property: "type",
           hint: `known ${category} types: ${primaryTypes(specs, category).join(", ")}`,
@@ -208,7 +255,11 @@ export function loadAgentConfig(text: string, options: LoadOptions): AgentConfig
         });
         continue;
       }
-      const own = new Map([...item.props].filter(([k]) => !GENERIC[category].includes(k)));
+      const own = new Map(
+        [...item.props].filter(([k]) =>
+          !GENERIC[category].includes(k) && k !== WRONG_LINK[category]
+        ),
+      );
       const settings = resolveSettings(id, spec, own, (r) => {
         issues.push({
           severity: r.severity ?? "error",
@@ -225,116 +276,60 @@ export function loadAgentConfig(text: string, options: LoadOptions): AgentConfig
     return out;
   };
 
-  const channels = build("channels");
-  const channelNames = [...listed.channels.keys()];
-  const checkChannel = (id: string, property: string, raw: RawProperty, name: string): void => {
-    if (!listed.channels.has(name)) {
-      issue("error", raw.line, `Channel "${name}" is not defined`, {
-        component: id,
-        property,
-        hint: didYouMean(name, channelNames) ?? `defined channels: ${channelNames.join(", ")}`,
-      });
-    }
+  // Links are checked for every configured component, whether or not its type is valid.
+  const links: LinkContext = {
+    prefix,
+    channels: [...listed.channels.keys()],
+    report: (i) => issues.push({ file, ...i }),
   };
+  const sourceLinks = new Map(
+    configured("sources").map((item) => [item.name, checkSourceLinks(item, links)]),
+  );
+  const sinkLinks = new Map(
+    configured("sinks").map((item) => [item.name, checkSinkLink(item, links)]),
+  );
 
+  const channels = build("channels");
   const sources: SourceConfig[] = build("sources").map((c) => {
-    const id = `sources.${c.name}`;
-    const props = listed.sources.get(c.name)!.props;
-    const raw = props.get("channels");
-    const names = raw ? splitList(raw.value) : [];
-    if (!raw || names.length === 0) {
-      issue("error", props.get("type")?.line, `Missing required property "channels"`, {
-        component: id,
-        property: "channels",
-        hint: props.has("channel") ? `a source takes "channels" (plural)` : undefined,
-      });
-    }
-    for (const name of names) checkChannel(id, "channels", raw!, name);
-    const selector = props.get("selector.type");
-    if (selector && selector.value.trim().toLowerCase() !== "replicating") {
-      issue("error", selector.line, `Unsupported selector.type "${selector.value.trim()}"`, {
-        component: id,
-        property: "selector.type",
-        hint: "only the replicating selector is available",
-      });
-    }
-    const optionalRaw = props.get("selector.optional");
-    const optional = optionalRaw ? splitList(optionalRaw.value) : [];
-    for (const name of optional) {
-      if (!names.includes(name)) {
-        issue("error", optionalRaw!.line, `Optional channel "${name}" is not in channels`, {
-          component: id,
-          property: "selector.optional",
-        });
-      }
-    }
-    for (const [key, prop] of props) {
-      if (key === "interceptors" || key.startsWith("interceptors.")) {
-        issue("error", prop.line, `Interceptors are not supported yet`, {
-          component: id,
-          property: key,
-        });
-      } else if (key.startsWith("selector.") && !GENERIC.source.includes(key)) {
-        issue("warning", prop.line, `Unknown selector property "${key}": ignored`, {
-          component: id,
-          property: key,
-        });
-      }
-    }
-    return { ...c, channels: names, optionalChannels: optional };
+    const linked = sourceLinks.get(c.name)!;
+    return { ...c, channels: linked.channels, optionalChannels: linked.optional };
   });
+  const sinks: SinkConfig[] = build("sinks").map((c) => ({
+    ...c,
+    channel: sinkLinks.get(c.name)!,
+  }));
 
-  const sinks: SinkConfig[] = build("sinks").map((c) => {
-    const id = `sinks.${c.name}`;
-    const props = listed.sinks.get(c.name)!.props;
-    const raw = props.get("channel");
-    const name = raw?.value.trim() ?? "";
-    if (!raw || name === "") {
-      issue("error", props.get("type")?.line, `Missing required property "channel"`, {
-        component: id,
-        property: "channel",
-        hint: props.has("channels")
-          ? `a sink takes one "channel" (singular)`
-          : `add ${prefix}${id}.channel = ${channelNames[0] ?? "c1"}`,
-      });
-    } else if (/\s/.test(name)) {
-      issue("error", raw.line, `A sink takes exactly one channel, got "${name}"`, {
-        component: id,
-        property: "channel",
-      });
-    } else {
-      checkChannel(id, "channel", raw, name);
-    }
-    return { ...c, channel: name };
-  });
-
-  // Batch sizes must fit the channels' transactions.
+  // Batch sizes must fit the channels' transactions; values that did not parse are reported.
   const txCapacity = new Map(
     channels
       .filter((c) => c.spec.properties.some((p) => p.name === "transactionCapacity"))
+      .filter((c) => c.settings.isValid("transactionCapacity"))
       .map((c) => [c.name, c.settings.number("transactionCapacity")]),
   );
-  const checkBatch = (c: ComponentConfig, id: string, channel: string): void => {
+  const checkBatch = (c: ComponentConfig, group: Group, channel: string): void => {
     const tx = txCapacity.get(channel);
     const batch = c.settings.get("batchSize");
-    if (tx === undefined || typeof batch !== "number" || batch <= tx) return;
+    if (tx === undefined || !c.settings.isValid("batchSize")) return;
+    if (typeof batch !== "number" || batch <= tx) return;
+    const id = `${group}.${c.name}`;
     issue(
       "error",
-      c.settings.line("batchSize") ?? listed[id.startsWith("sources") ? "sources" : "sinks"]
-        .get(c.name)!.props.get("type")?.line,
+      c.settings.line("batchSize") ?? listed[group].get(c.name)!.props.get("type")?.line,
       `batchSize ${batch} is larger than channel "${channel}"'s transactionCapacity ${tx}`,
       {
         component: id,
         property: "batchSize",
-        hint: `lower batchSize, or raise ${prefix}channels.${channel}.transactionCapacity`,
+        hint: `set ${prefix}${id}.batchSize to at most ${tx}, ` +
+          `or raise ${prefix}channels.${channel}.transactionCapacity`,
       },
     );
   };
-  for (const s of sources) for (const ch of s.channels) checkBatch(s, `sources.${s.name}`, ch);
-  for (const s of sinks) checkBatch(s, `sinks.${s.name}`, s.channel);
+  for (const s of sources) for (const ch of s.channels) checkBatch(s, "sources", ch);
+  for (const s of sinks) checkBatch(s, "sinks", s.channel);
 
-  if (issues.some((i) => i.severity === "error")) fail();
-  return { file, agent, sources, channels, sinks, warnings: sortIssues(issues) };
+  const all = collected();
+  if (all.some((i) => i.severity === "error")) throw new ConfigError(all);
+  return { file, agent, sources, channels, sinks, warnings: all };
 }
 
 /** Names of the agents a properties file defines (`NAME.sources = …` etc.). */
@@ -345,6 +340,17 @@ export function agentNames(entries: readonly PropertyEntry[]): string[] {
     if (m) names.add(m[1]);
   }
   return [...names];
+}
+
+/** True for `sources`, `channels` and `sinks`; false for Object.prototype's names. */
+function isGroup(name: string): name is Group {
+  return Object.hasOwn(GROUPS, name);
+}
+
+/** What to do about an unset `${env:NAME}` or `${sys:NAME}`. */
+function unsetHint(reference: string): string {
+  const [, scope, name] = /^\$\{(env|sys):(.*)\}$/.exec(reference) ?? [];
+  return scope === "sys" ? `pass -D${name}=VALUE` : `set the environment variable ${name}`;
 }
 
 function primaryTypes(specs: SpecLookup, category: Category): string[] {

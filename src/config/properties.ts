@@ -15,6 +15,21 @@ export interface PropertyEntry {
   line: number;
 }
 
+/**
+ * A malformed `\uxxxx` escape. Still a SyntaxError (by name and `instanceof`); `line` lets
+ * callers point at the key's line.
+ */
+export class PropertiesSyntaxError extends SyntaxError {
+  /** 1-based line where the key of the malformed entry starts. */
+  readonly line: number;
+
+  /** An error for the entry starting on `line`. */
+  constructor(message: string, line: number) {
+    super(message);
+    this.line = line;
+  }
+}
+
 /** A logical line: natural lines joined at odd trailing backslashes, escapes still raw. */
 interface _LogicalLine {
   text: string;
@@ -107,7 +122,7 @@ function _unescape(raw: string, line: number): string {
     if (e === "u") {
       const hex = raw.slice(i, i + 4);
       if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
-        throw new SyntaxError(`Malformed \\uxxxx encoding on line ${line}`);
+        throw new PropertiesSyntaxError(`Malformed \\uxxxx encoding on line ${line}`, line);
       }
       out += String.fromCharCode(parseInt(hex, 16));
       i += 4;
@@ -157,7 +172,7 @@ function _toEntry({ text, line }: _LogicalLine): PropertyEntry {
  * Parses .properties text as java.util.Properties.load does; entries in file order, duplicates
  * kept. A leading UTF-8 BOM is skipped.
  *
- * @throws {SyntaxError} on a malformed `\uxxxx` escape, naming the line of the key.
+ * @throws {PropertiesSyntaxError} on a malformed `\uxxxx` escape, naming the line of the key.
  */
 export function parseProperties(text: string): PropertyEntry[] {
   return _readLogicalLines(text).map(_toEntry);

@@ -46,6 +46,15 @@ export class Settings {
     return this.raw.get(name)?.line;
   }
 
+  /**
+   * False when a property of the spec was set but its value did not parse
+   * (then {@linkcode Settings.get} falls back to the default); true otherwise.
+   */
+  isValid(name: string): boolean {
+    return !this.raw.has(name) || this.#values.has(name) ||
+      !this.spec.properties.some((p) => p.name === name);
+  }
+
   /** The parsed value, or the spec's default; undefined when neither exists. */
   get(name: string): PropertyValue | undefined {
     if (this.#values.has(name)) return this.#values.get(name);

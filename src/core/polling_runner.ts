@@ -78,6 +78,9 @@ export class PollingRunner {
         status = "BACKOFF";
         log.error(`${this.#name}: unable to deliver events: ${describe(err)}`);
       }
+      // Stopped during process(): an idle wait below would not see the abort
+      // that already happened and would hold stop() for the whole backoff.
+      if (signal.aborted) break;
       if (status === "READY") {
         consecutive = 0;
         if (clock.now() - lastYield >= YIELD_EVERY_MS) {

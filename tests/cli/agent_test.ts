@@ -31,7 +31,7 @@ Deno.test("agent runs seq -> memory -> logger and prints Flume's Event lines", a
       `Event: { headers:{} body: 31${pad}1 }`,
       `Event: { headers:{} body: 32${pad}2 }`,
     ]);
-    match(lines[0], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} INFO  sink\.k1: Event: /);
+    match(lines[0], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} INFO {2}sink\.k1: Event: /);
     strictEqual(stderr.filter((l) => EVENT_LINE.test(l)).length, 3, "no event logged twice");
     match(stderr.join("\n"), /SIGTERM received/);
   } finally {
@@ -53,7 +53,7 @@ Deno.test("agent: -Dflume.root.logger=WARN,console hides INFO lines", async () =
         "a1.channels.c2.transactionCapacity = 1\na1.channels.c2.keep-alive = 0\n",
     );
     const agent = new AgentProcess(["-n", "a1", "-f", conf, "-Dflume.root.logger=WARN,console"]);
-    await agent.waitFor(/ WARN  source\.r1: Channel refused events 1\.\.1, will retry/);
+    await agent.waitFor(/ WARN {2}source\.r1: Channel refused events 1\.\.1, will retry/);
     agent.kill("SIGINT");
     const { code, stderr } = await agent.exit();
     strictEqual(code, 0);

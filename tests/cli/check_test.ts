@@ -1,0 +1,269 @@
+import { equal, match, ok } from "node:assert/strict";
+import { join } from "node:path";
+import denoJson from "../../deno.json" with { type: "json" };
+import { type CliResult, runCli, withTempDir } from "../support/cli.ts";
+
+const VALID = `# A valid agent: seq -> memory -> logger
+a1.sources = r1
+a1.channels = c1
+a1.sinks = k1
+
+a1.sources.r1.type = org.apache.flume.source.SequenceGeneratorSource
+a1.sources.r1.channels = c1
+a1.sources.r1.batchSize = 10
+
+a1.channels.c1.type = memory
+a1.channels.c1.capacity = 1000
+
+a1.sinks.k1.type = logger
+a1.sinks.k1.channel = c1
+`;
+
+/** Writes `text` to `name` in `dir` and returns the path. */
+async function writeConf(dir: string, name: string, text: string): Promise<string> {
+  const path = join(dir, name);
+  await Deno.writeTextFile(path, text);
+  return path;
+}
+
+/** Fails when the output holds a JavaScript stack trace. */
+function assertNoStackTrace(result: CliResult): void {
+  for (const output of [result.stdout, result.stderr]) {
+    ok(!/^\s+at /m.test(output), `stack trace in output:\n${output}`);
+  }
+}
+
+/** A line of `text` exactly equal to `line`. */
+function assertLine(text: string, line: string): void {
+  ok(text.split("\n").includes(line), `no line ${JSON.stringify(line)} in:\n${text}`);
+}
+
+Deno.test("check prints the topology and exits 0 when the file is valid", async (t) => {
+  await withTempDir(async (dir) => {
+    const file = await writeConf(dir, "flume.conf", VALID);
+    const result = await runCli(["check", "-n", "a1", "-f", file]);
+
+    await t.step("exits 0 with nothing on stderr", () => {
+      equal(result.code, 0, result.stderr);
+      equal(result.stderr, "");
+    });
+    await t.step("names the agent, its links and the types as written", () => {
+      assertLine(result.stdout, `Agent "a1" in ${file} is valid`);
+      assertLine(result.stdout, "  r1 (org.apache.flume.source.SequenceGeneratorSource) -> c1");
+      assertLine(result.stdout, "  c1 (memory)");
+      assertLine(result.stdout, "  k1 (logger) <- c1");
+    });
+    await t.step("shows set values as set and marks defaults", () => {
+      assertLine(result.stdout, "      batchSize = 10");
+      assertLine(result.stdout, "      capacity = 1000");
+      assertLine(result.stdout, "      transactionCapacity = 100 (default)");
+      assertLine(result.stdout, "      keep-alive = 3 (default)");
+      assertLine(result.stdout, "      maxBytesToLog = 16 (default)");
+      assertLine(result.stdout, "      totalEvents = unlimited (default)");
+    });
+  });
+});
+
+Deno.test("check reports every error with file and line and exits 2", async (t) => {
+  await withTempDir(async (dir) => {
+    const file = await writeConf(
+      dir,
+      "broken.conf",
+      [
+        "a1.sources = r1", // 1
+        "a1.channels = c1", // 2
+        "a1.sinks = k1 k2", // 3
+        "a1.sources.r1.type = seqq", // 4
+        "a1.sources.r1.channel = c1", // 5
+        "a1.channels.c1.type = memory", // 6
+        "a1.channels.c1.capacity = 10", // 7
+        "a1.channels.c1.transactionCapacity = 20", // 8
+        "a1.sinks.k1.type = logger", // 9
+        "a1.sinks.k1.channel = c7", // 10
+        "a1.sinks.k1.maxBytesToLog = 1O", // 11
+      ].join("\n"),
+    );
+    const result = await runCli(["check", "-n", "a1", "-f", file]);
+
+    await t.step("exits 2 with nothing on stdout and no stack trace", () => {
+      equal(result.code, 2);
+      equal(result.stdout, "");
+      assertNoStackTrace(result);
+    });
+    await t.step("prints each error as FILE:LINE: error: component property: message", () => {
+      const errors = result.stderr.split("\n").filter((l) => l.includes(": error: "));
+      equal(errors.length, 6, result.stderr);
+      assertLine(
+        result.stderr,
+        `${file}:3: error: sinks.k2: Listed in a1.sinks but never configured`,
+      );
+      assertLine(result.stderr, `${file}:4: error: sources.r1 type: Unknown source type "seqq"`);
+      assertLine(
+        result.stderr,
+        `${file}:5: error: sources.r1 channels: Missing required property "channels"`,
+      );
+      assertLine(
+        result.stderr,
+        `${file}:8: error: channels.c1 transactionCapacity: ` +
+          "transactionCapacity 20 is larger than capacity 10",
+      );
+      assertLine(result.stderr, `${file}:10: error: sinks.k1 channel: Channel "c7" is not defined`);
+      assertLine(
+        result.stderr,
+        `${file}:11: error: sinks.k1 maxBytesToLog: ` +
+          'Invalid maxBytesToLog "1O": expected a whole number',
+      );
+    });
+    await t.step("prints the errors in line order", () => {
+      const lines = [...result.stderr.matchAll(/^.*:(\d+): error: /gm)].map((m) => Number(m[1]));
+      equal(lines.join(" "), "3 4 5 8 10 11");
+    });
+    await t.step("prints the hints under their errors", () => {
+      assertLine(result.stderr, '  hint: did you mean "seq"?');
+      assertLine(
+        result.stderr,
+        '  hint: a source takes "channels" (plural): a1.sources.r1.channels = c1',
+      );
+      assertLine(result.stderr, '  hint: did you mean "c1"?');
+    });
+    await t.step("ends with the number of errors", () => {
+      equal(result.stderr.trimEnd().split("\n").at(-1), "Configuration invalid: 6 errors");
+    });
+  });
+});
+
+Deno.test("check exits 2 with a clear message when the file or agent is wrong", async (t) => {
+  await withTempDir(async (dir) => {
+    const file = await writeConf(dir, "flume.conf", VALID);
+
+    await t.step("a missing file", async () => {
+      const missing = join(dir, "nope.conf");
+      const result = await runCli(["check", "-n", "a1", "-f", missing]);
+      equal(result.code, 2);
+      assertNoStackTrace(result);
+      assertLine(result.stderr, `${missing}: error: Cannot read configuration file: no such file`);
+      match(result.stderr, /hint: pass the path of a flume\.conf with -f/);
+    });
+    await t.step("a directory instead of a file", async () => {
+      const result = await runCli(["check", "-n", "a1", "-f", dir]);
+      equal(result.code, 2);
+      assertNoStackTrace(result);
+      match(result.stderr, /error: Cannot read configuration file: /);
+    });
+    await t.step("an agent the file does not define", async () => {
+      const result = await runCli(["check", "-n", "agent2", "-f", file]);
+      equal(result.code, 2);
+      equal(result.stdout, "");
+      assertNoStackTrace(result);
+      assertLine(result.stderr, `${file}: error: No agent "agent2" in ${file}`);
+      assertLine(result.stderr, "  hint: agents in this file: a1");
+    });
+  });
+});
+
+Deno.test("check warns about unknown properties and still exits 0", async () => {
+  await withTempDir(async (dir) => {
+    const file = await writeConf(
+      dir,
+      "flume.conf",
+      VALID + "a1.sinks.k1.maxBytesTolog = 4\na1.sinks.k9.type = null\n",
+    );
+    const result = await runCli(["check", "-n", "a1", "-f", file]);
+    equal(result.code, 0, result.stderr);
+    assertLine(
+      result.stderr,
+      `${file}:15: warning: sinks.k1 maxBytesTolog: ` +
+        'Unknown property "maxBytesTolog" for type logger: ignored',
+    );
+    assertLine(result.stderr, '  hint: did you mean "maxBytesToLog"?');
+    assertLine(
+      result.stderr,
+      `${file}:16: warning: sinks.k9: Configured but not listed in a1.sinks: ignored`,
+    );
+    ok(!result.stderr.includes("error"), result.stderr);
+    assertLine(result.stdout, `Agent "a1" in ${file} is valid`);
+  });
+});
+
+Deno.test("check substitutes ${sys:NAME} from -D and ${env:NAME} from the environment", async (t) => {
+  await withTempDir(async (dir) => {
+    const file = await writeConf(
+      dir,
+      "flume.conf",
+      VALID.replace("capacity = 1000", "capacity = ${sys:CAP}") +
+        "a1.sinks.k1.maxBytesToLog = ${env:FLUME_WS_TEST_MAX_BYTES}\n",
+    );
+    const env = { FLUME_WS_TEST_MAX_BYTES: "32" };
+
+    await t.step("-DNAME=VALUE fills ${sys:NAME}, the environment fills ${env:NAME}", async () => {
+      const result = await runCli(["check", "-n", "a1", "-f", file, "-DCAP=500"], { env });
+      equal(result.code, 0, result.stderr);
+      assertLine(result.stdout, "      capacity = 500");
+      assertLine(result.stdout, "      maxBytesToLog = 32");
+    });
+    await t.step("-D NAME=VALUE (separate argument) works too", async () => {
+      const result = await runCli(["check", "-n", "a1", "-f", file, "-D", "CAP=700"], { env });
+      equal(result.code, 0, result.stderr);
+      assertLine(result.stdout, "      capacity = 700");
+    });
+    await t.step("an unset name is an error at its line", async () => {
+      const result = await runCli(["check", "-n", "a1", "-f", file]);
+      equal(result.code, 2);
+      assertNoStackTrace(result);
+      assertLine(
+        result.stderr,
+        `${file}:11: error: channels.c1 capacity: Variable "\${sys:CAP}" is not set`,
+      );
+      assertLine(result.stderr, "  hint: pass -DCAP=VALUE");
+      assertLine(
+        result.stderr,
+        `${file}:15: error: sinks.k1 maxBytesToLog: ` +
+          'Variable "${env:FLUME_WS_TEST_MAX_BYTES}" is not set',
+      );
+      assertLine(result.stderr, "  hint: set the environment variable FLUME_WS_TEST_MAX_BYTES");
+      equal(result.stderr.trimEnd().split("\n").at(-1), "Configuration invalid: 2 errors");
+    });
+  });
+});
+
+Deno.test("check handles its command line", async (t) => {
+  await t.step("--help prints the usage and exits 0", async () => {
+    const result = await runCli(["check", "--help"]);
+    equal(result.code, 0);
+    match(result.stdout, /^Usage: flume-ws check -n NAME -f FILE/);
+    equal(result.stderr, "");
+  });
+  await t.step("an unknown flag exits 2 and points to --help", async () => {
+    const result = await runCli(["check", "--bogus", "-n", "a1", "-f", "flume.conf"]);
+    equal(result.code, 2);
+    assertNoStackTrace(result);
+    match(result.stderr, /^error: Unknown option '--bogus'/);
+    assertLine(result.stderr, 'Run "flume-ws check --help" for usage');
+  });
+  await t.step("a missing -n exits 2", async () => {
+    const result = await runCli(["check", "-f", "flume.conf"]);
+    equal(result.code, 2);
+    assertLine(result.stderr, "error: Missing agent name: -n NAME");
+  });
+  await t.step("a malformed -D exits 2", async () => {
+    const result = await runCli(["check", "-n", "a1", "-f", "flume.conf", "-D=x"]);
+    equal(result.code, 2);
+    assertLine(result.stderr, 'error: Invalid -D"=x": expected -DKEY=VALUE');
+  });
+});
+
+Deno.test("the CLI prints its version and rejects unknown commands", async (t) => {
+  await t.step("version prints flume-ws <version> and exits 0", async () => {
+    const result = await runCli(["version"]);
+    equal(result.code, 0);
+    match(result.stdout, new RegExp(`^flume-ws ${denoJson.version.replaceAll(".", "\\.")}\\b`));
+    equal(result.stderr, "");
+  });
+  await t.step("an unknown command exits 2", async () => {
+    const result = await runCli(["frobnicate"]);
+    equal(result.code, 2);
+    assertNoStackTrace(result);
+    assertLine(result.stderr, 'error: Unknown command "frobnicate"');
+    assertLine(result.stderr, 'Run "flume-ws --help" for usage');
+  });
+});

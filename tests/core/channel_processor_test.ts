@@ -1,0 +1,273 @@
+import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
+import { MemoryChannel, type MemoryChannelOptions } from "../../src/channels/memory_channel.ts";
+import {
+  type Channel,
+  ChannelError,
+  ChannelFullError,
+  type Transaction,
+} from "../../src/core/channel.ts";
+import { ChannelProcessor } from "../../src/core/channel_processor.ts";
+import { CHANNEL_COUNTERS, CounterGroup } from "../../src/core/counters.ts";
+import { type Event, textEvent } from "../../src/core/event.ts";
+import { SILENT_LOG } from "../../src/core/log.ts";
+import { replicatingSelector } from "../../src/selectors/replicating_selector.ts";
+import { FakeClock } from "../support/fake_clock.ts";
+import { RecordingLog } from "../support/recording_log.ts";
+
+const DECODER = new TextDecoder();
+
+/** A memory channel that refuses a full commit at once (keep-alive 0). */
+function memoryChannel(name: string, options: MemoryChannelOptions = {}): MemoryChannel {
+  return new MemoryChannel(name, new CounterGroup("CHANNEL", name, CHANNEL_COUNTERS), {
+    keepAlive: 0,
+    ...options,
+  }, new FakeClock());
+}
+
+/** Text events with the given bodies. */
+function events(...bodies: string[]): Event[] {
+  return bodies.map((b) => textEvent(b));
+}
+
+/** Takes and commits every event the channel holds, a transaction's worth at a time. */
+async function drain(channel: Channel): Promise<string[]> {
+  const out: string[] = [];
+  for (let more = true; more;) {
+    const tx = channel.getTransaction();
+    tx.begin();
+    let taken = 0;
+    for (; taken < channel.transactionCapacity; taken++) {
+      const event = tx.take();
+      if (event === undefined) break;
+      out.push(DECODER.decode(event.body));
+    }
+    await tx.commit();
+    tx.close();
+    more = taken === channel.transactionCapacity;
+  }
+  return out;
+}
+
+/**
+ * A channel that delegates to a memory channel and records the calls made
+ * on its transactions; `failCommit` makes every commit throw it instead.
+ */
+class SpyChannel implements Channel {
+  readonly inner: MemoryChannel;
+  readonly calls: string[] = [];
+  failCommit: unknown;
+
+  constructor(inner: MemoryChannel) {
+    this.inner = inner;
+  }
+  get name(): string {
+    return this.inner.name;
+  }
+  get counters(): CounterGroup {
+    return this.inner.counters;
+  }
+  get transactionCapacity(): number {
+    return this.inner.transactionCapacity;
+  }
+  start(): Promise<void> {
+    return this.inner.start();
+  }
+  stop(): Promise<void> {
+    return this.inner.stop();
+  }
+  size(): number {
+    return this.inner.size();
+  }
+  whenReadable(signal: AbortSignal): Promise<void> {
+    return this.inner.whenReadable(signal);
+  }
+  getTransaction(): Transaction {
+    const tx = this.inner.getTransaction();
+    const calls = this.calls;
+    const failCommit = (): unknown => this.failCommit;
+    return {
+      begin(): void {
+        calls.push("begin");
+        tx.begin();
+      },
+      put(event: Event): void {
+        calls.push("put");
+        tx.put(event);
+      },
+      putAll(list: readonly Event[]): void {
+        calls.push("putAll");
+        tx.putAll(list);
+      },
+      take(): Event | undefined {
+        calls.push("take");
+        return tx.take();
+      },
+      async commit(): Promise<void> {
+        calls.push("commit");
+        if (failCommit() !== undefined) throw failCommit();
+        await tx.commit();
+      },
+      rollback(): void {
+        calls.push("rollback");
+        tx.rollback();
+      },
+      close(): void {
+        calls.push("close");
+        tx.close();
+      },
+    };
+  }
+}
+
+Deno.test("ChannelProcessor with a replicating selector copies every event", async (t) => {
+  await t.step("to every channel, in order", async () => {
+    const [c1, c2, c3] = [memoryChannel("c1"), memoryChannel("c2"), memoryChannel("c3")];
+    const processor = new ChannelProcessor(replicatingSelector([c1, c2, c3]), SILENT_LOG);
+    await processor.processEventBatch(events("a", "b"));
+    await processor.processEvent(textEvent("c"));
+    for (const channel of [c1, c2, c3]) {
+      deepStrictEqual(await drain(channel), ["a", "b", "c"], channel.name);
+    }
+  });
+
+  await t.step("including the optional channels when they accept", async () => {
+    const [c1, c2] = [memoryChannel("c1"), memoryChannel("c2")];
+    const processor = new ChannelProcessor(replicatingSelector([c1, c2], ["c2"]), SILENT_LOG);
+    await processor.processEventBatch(events("a"));
+    deepStrictEqual(await drain(c1), ["a"]);
+    deepStrictEqual(await drain(c2), ["a"]);
+  });
+
+  await t.step("with one transaction per channel per batch", async () => {
+    const spy = new SpyChannel(memoryChannel("c1"));
+    const processor = new ChannelProcessor(replicatingSelector([spy]), SILENT_LOG);
+    await processor.processEventBatch(events("a", "b", "c"));
+    deepStrictEqual(spy.calls, ["begin", "putAll", "commit", "close"]);
+    equal(spy.counters.get("EventPutSuccessCount"), 3);
+  });
+
+  await t.step("and does nothing for an empty batch", async () => {
+    const spy = new SpyChannel(memoryChannel("c1"));
+    const processor = new ChannelProcessor(replicatingSelector([spy]), SILENT_LOG);
+    await processor.processEventBatch([]);
+    deepStrictEqual(spy.calls, []);
+  });
+});
+
+Deno.test("replicatingSelector splits channels into required and optional", () => {
+  const [c1, c2, c3] = [memoryChannel("c1"), memoryChannel("c2"), memoryChannel("c3")];
+  const selector = replicatingSelector([c1, c2, c3], ["c2", "unknown"]);
+  deepStrictEqual(selector.required.map((c) => c.name), ["c1", "c3"]);
+  deepStrictEqual(selector.optional.map((c) => c.name), ["c2"]);
+  deepStrictEqual(replicatingSelector([c1]).optional, []);
+});
+
+Deno.test("ChannelProcessor fails the batch when a required channel refuses it", async (t) => {
+  await t.step(
+    "a put beyond transactionCapacity throws and leaves that channel untouched",
+    async () => {
+      const small = memoryChannel("c1", { transactionCapacity: 2 });
+      const processor = new ChannelProcessor(replicatingSelector([small]), SILENT_LOG);
+      await rejects(processor.processEventBatch(events("a", "b", "c")), ChannelError);
+      equal(small.size(), 0, "nothing half-put");
+      deepStrictEqual(await drain(small), []);
+      await processor.processEventBatch(events("d", "e"));
+      deepStrictEqual(await drain(small), ["d", "e"], "the channel still works");
+    },
+  );
+
+  await t.step("a full channel throws ChannelFullError and keeps only what it held", async () => {
+    const full = memoryChannel("c1", { capacity: 3, transactionCapacity: 3 });
+    const processor = new ChannelProcessor(replicatingSelector([full]), SILENT_LOG);
+    await processor.processEventBatch(events("a", "b"));
+    await rejects(processor.processEventBatch(events("c", "d")), ChannelFullError);
+    equal(full.size(), 2);
+    deepStrictEqual(await drain(full), ["a", "b"]);
+  });
+
+  await t.step("the failed transaction is rolled back, then closed", async () => {
+    const spy = new SpyChannel(memoryChannel("c1"));
+    spy.failCommit = new ChannelFullError("No room");
+    const processor = new ChannelProcessor(replicatingSelector([spy]), SILENT_LOG);
+    await rejects(processor.processEventBatch(events("a")), ChannelFullError);
+    deepStrictEqual(spy.calls, ["begin", "putAll", "commit", "rollback", "close"]);
+    equal(spy.size(), 0);
+  });
+
+  await t.step("a failure that is not a ChannelError is wrapped in one", async () => {
+    const spy = new SpyChannel(memoryChannel("c1"));
+    const cause = new TypeError("disk on fire");
+    spy.failCommit = cause;
+    const processor = new ChannelProcessor(replicatingSelector([spy]), SILENT_LOG);
+    await rejects(processor.processEventBatch(events("a")), (err: unknown) => {
+      ok(err instanceof ChannelError);
+      equal(err.message, `Unable to put batch on channel "c1": disk on fire`);
+      equal(err.cause, cause);
+      return true;
+    });
+    deepStrictEqual(spy.calls.slice(-2), ["rollback", "close"]);
+  });
+
+  await t.step("the error is not logged as an optional-channel warning", async () => {
+    const log = new RecordingLog();
+    const small = memoryChannel("c1", { transactionCapacity: 1 });
+    const processor = new ChannelProcessor(replicatingSelector([small]), log);
+    await rejects(processor.processEventBatch(events("a", "b")), ChannelError);
+    deepStrictEqual(log.messages("warn"), []);
+  });
+});
+
+Deno.test("ChannelProcessor only logs when an optional channel refuses a batch", async (t) => {
+  await t.step(
+    "no throw, a warning naming the channel, required channels get the events",
+    async () => {
+      const log = new RecordingLog();
+      const required = memoryChannel("c1");
+      const optional = memoryChannel("c2", { capacity: 1, transactionCapacity: 1 });
+      const processor = new ChannelProcessor(
+        replicatingSelector([required, optional], ["c2"]),
+        log,
+      );
+      await processor.processEvent(textEvent("a"));
+      await processor.processEvent(textEvent("b")); // c2 is full now
+      deepStrictEqual(await drain(required), ["a", "b"]);
+      deepStrictEqual(await drain(optional), ["a"], "the refused batch left nothing in c2");
+      const warnings = log.messages("warn");
+      equal(warnings.length, 1);
+      ok(warnings[0].startsWith(`Optional channel "c2" refused events: `), warnings[0]);
+      ok(warnings[0].includes("Space for commit to queue couldn't be acquired"), warnings[0]);
+    },
+  );
+
+  await t.step("the optional channel's transaction is rolled back", async () => {
+    const spy = new SpyChannel(memoryChannel("c2"));
+    spy.failCommit = new Error("refused");
+    const log = new RecordingLog();
+    const processor = new ChannelProcessor(
+      replicatingSelector([memoryChannel("c1"), spy], ["c2"]),
+      log,
+    );
+    await processor.processEventBatch(events("a"));
+    deepStrictEqual(spy.calls, ["begin", "putAll", "commit", "rollback", "close"]);
+    deepStrictEqual(log.messages("warn"), [
+      `Optional channel "c2" refused events: Unable to put batch on channel "c2": refused`,
+    ]);
+  });
+});
+
+Deno.test("ChannelProcessor maxBatch is the smallest transactionCapacity", async (t) => {
+  await t.step("across required and optional channels", () => {
+    const channels = [
+      memoryChannel("c1", { transactionCapacity: 50 }),
+      memoryChannel("c2", { transactionCapacity: 7 }),
+      memoryChannel("c3", { transactionCapacity: 20 }),
+    ];
+    equal(new ChannelProcessor(replicatingSelector(channels), SILENT_LOG).maxBatch, 7);
+    equal(new ChannelProcessor(replicatingSelector(channels, ["c2"]), SILENT_LOG).maxBatch, 7);
+  });
+
+  await t.step("with a single channel", () => {
+    const c1 = memoryChannel("c1", { transactionCapacity: 3 });
+    equal(new ChannelProcessor(replicatingSelector([c1]), SILENT_LOG).maxBatch, 3);
+  });
+});
