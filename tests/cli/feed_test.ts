@@ -13,6 +13,7 @@ async function collect(url: string, n: number, say?: string): Promise<(string | 
   ws.onopen = () => say && ws.send(say);
   ws.onerror = (e) => reject(new Error((e as ErrorEvent).message));
   ws.onmessage = (e) => {
+    if (got.length === n) return; // closing: later messages are not ours
     got.push(typeof e.data === "string" ? e.data : new Uint8Array(e.data));
     if (got.length === n) ws.close();
   };
