@@ -1,5 +1,6 @@
-/** Root of the repository, from this file's location. */
-export const REPO_ROOT: string = new URL("../../", import.meta.url).pathname;
+import { REPO_ROOT } from "./cli.ts";
+
+export { REPO_ROOT };
 
 /** A running `main.ts agent` child process whose stderr is read line by line. */
 export class AgentProcess {
