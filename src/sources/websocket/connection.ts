@@ -1,9 +1,12 @@
 import type { Clock } from "../../core/clock.ts";
 import type { Log } from "../../core/log.ts";
+import type { OpenSocket, SocketLike } from "./socket.ts";
 
 /** Everything one connection attempt needs. */
 export interface ConnectionOptions {
   readonly url: string;
+  /** Opens the socket: Deno's built-in WebSocket, or the unverified client. */
+  readonly open: OpenSocket;
   /** Handshake headers (Cookie, Authorization, …). */
   readonly headers: readonly [string, string][];
   /** Texts sent, in order, right after the open. */
@@ -37,8 +40,7 @@ export interface ConnectionOutcome {
 }
 
 /**
- * Runs one WebSocket connection on Deno's built-in client from handshake to
- * close. Resolves (never rejects) once the socket is closed, so that a
+ * Runs one WebSocket connection from handshake to close. Resolves (never rejects) once the socket is closed, so that a
  * caller never has two connections open at once.
  */
 export function runConnection(options: ConnectionOptions): Promise<ConnectionOutcome> {
@@ -50,9 +52,9 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
   let cause: string | undefined;
   let lastMessageAt = clock.now();
 
-  let ws: WebSocket;
+  let ws: SocketLike;
   try {
-    ws = new WebSocket(options.url, { headers: [...options.headers] });
+    ws = options.open(options.url, options.headers);
   } catch (err) {
     return Promise.resolve({ opened, messages, cause: describe(err) });
   }
@@ -88,16 +90,16 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
     if (options.ping) void heartbeat(options.ping.message, options.ping.intervalMs);
     if (options.idleTimeoutMs > 0) void watchIdle(options.idleTimeoutMs);
   };
-  ws.onmessage = (event: MessageEvent): void => {
+  ws.onmessage = (event: { data: unknown }): void => {
     messages++;
     lastMessageAt = clock.now();
     const data = event.data;
     options.onMessage(typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer));
   };
-  ws.onerror = (event: Event): void => {
-    cause ??= event instanceof ErrorEvent ? event.message : "WebSocket error";
+  ws.onerror = (event: { message?: string }): void => {
+    cause ??= event.message || "WebSocket error";
   };
-  ws.onclose = (event: CloseEvent): void => finish(event.code, event.reason);
+  ws.onclose = (event: { code: number; reason: string }): void => finish(event.code, event.reason);
   signal.addEventListener("abort", onAbort, { once: true });
   if (signal.aborted) onAbort();
 

@@ -8,6 +8,7 @@ import { Backlog } from "./backlog.ts";
 import { ReconnectBackoff } from "./backoff.ts";
 import { type ConnectionOutcome, runConnection } from "./connection.ts";
 import { handshakeHeaders, initMessages, redactUrl } from "./handshake.ts";
+import { builtinSocket, type OpenSocket } from "./socket.ts";
 import { WEBSOCKET_SOURCE_SPEC } from "./spec.ts";
 
 /** The counters of the WebSocket source: Flume's, then its own. */
@@ -23,6 +24,12 @@ export const WEBSOCKET_COUNTERS: readonly string[] = [
 /** Settings of a WebSocketSource, in milliseconds where they are durations. */
 export interface WebSocketSourceOptions {
   readonly endpoint: string;
+  /** How sockets are opened (TLS material, verification). @default Deno's built-in WebSocket */
+  readonly open?: OpenSocket;
+  /** Called once the source has stopped, to release TLS clients. */
+  readonly release?: () => void;
+  /** Logged as a warning at every start (trustAllCerts). */
+  readonly startWarning?: string;
   readonly headers: readonly [string, string][];
   readonly initMessages: readonly string[];
   readonly retryDelayMs: number;
@@ -79,6 +86,7 @@ export class WebSocketSource implements Source {
   readonly #backlog: Backlog;
   readonly #backoff: ReconnectBackoff;
   readonly #where: string;
+  readonly #open: OpenSocket;
   #stop = new AbortController();
   #loop: Promise<void> | undefined;
 
@@ -88,6 +96,7 @@ export class WebSocketSource implements Source {
     this.counters = options.counters;
     this.#options = options;
     this.#where = redactUrl(options.endpoint);
+    this.#open = options.open ?? builtinSocket();
     this.#backlog = new Backlog(processor, {
       capacity: options.backlogCapacity,
       counters: options.counters,
@@ -107,6 +116,7 @@ export class WebSocketSource implements Source {
   }
 
   start(): Promise<void> {
+    if (this.#options.startWarning) this.#options.log.warn(this.#options.startWarning);
     this.#stop = new AbortController();
     this.#loop = this.#run(this.#stop.signal);
     return Promise.resolve();
@@ -118,6 +128,7 @@ export class WebSocketSource implements Source {
     await this.#loop;
     this.#loop = undefined;
     await this.#backlog.close();
+    this.#options.release?.();
   }
 
   async #run(signal: AbortSignal): Promise<void> {
@@ -127,6 +138,7 @@ export class WebSocketSource implements Source {
       log.debug(`Connecting to ${this.#where}`);
       const outcome = await runConnection({
         url: this.#options.endpoint,
+        open: this.#open,
         headers: this.#options.headers,
         initMessages: this.#options.initMessages,
         connectTimeoutMs: this.#options.connectTimeoutMs,

@@ -1,0 +1,61 @@
+import WsClient from "ws";
+
+/**
+ * The part of the WebSocket API a connection uses. Deno's built-in
+ * `WebSocket` has it, and so does the npm `ws` client used for
+ * `trustAllCerts`.
+ */
+export interface SocketLike {
+  readonly readyState: number;
+  binaryType: string;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onerror: ((event: { message?: string }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+}
+
+/** Opens one socket to `url` with the handshake headers. */
+export type OpenSocket = (url: string, headers: readonly [string, string][]) => SocketLike;
+
+/** Client certificate and key for mutual TLS, PEM. */
+export interface ClientCertificate {
+  /** The certificate chain, leaf first. */
+  readonly certChainPem: string;
+  /** The private key (PKCS#8). */
+  readonly keyPem: string;
+}
+
+/**
+ * Deno's built-in WebSocket, with `client` (from `Deno.createHttpClient`)
+ * carrying extra CA certificates and a client certificate when given.
+ */
+export function builtinSocket(client?: Deno.HttpClient): OpenSocket {
+  return (url, headers) =>
+    new WebSocket(url, { headers: [...headers], client }) as unknown as SocketLike;
+}
+
+interface WsClientOptions {
+  headers: Record<string, string>;
+  rejectUnauthorized: boolean;
+  cert?: string;
+  key?: string;
+}
+type WsClientConstructor = new (url: string, options: WsClientOptions) => SocketLike;
+
+/**
+ * The npm `ws` client over `node:tls` with certificate verification off for
+ * this socket only (Deno's built-in client can only switch it off for the
+ * whole process). Used for `trustAllCerts = true`.
+ */
+export function unverifiedSocket(clientCertificate?: ClientCertificate): OpenSocket {
+  const Client = WsClient as unknown as WsClientConstructor;
+  return (url, headers) =>
+    new Client(url, {
+      headers: Object.fromEntries(headers),
+      rejectUnauthorized: false,
+      cert: clientCertificate?.certChainPem,
+      key: clientCertificate?.keyPem,
+    });
+}
