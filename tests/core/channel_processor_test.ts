@@ -6,7 +6,7 @@ import {
   ChannelFullError,
   type Transaction,
 } from "../../src/core/channel.ts";
-import { ChannelProcessor } from "../../src/core/channel_processor.ts";
+import { BatchPutError, ChannelProcessor } from "../../src/core/channel_processor.ts";
 import { CHANNEL_COUNTERS, CounterGroup } from "../../src/core/counters.ts";
 import { type Event, textEvent } from "../../src/core/event.ts";
 import { SILENT_LOG } from "../../src/core/log.ts";
@@ -176,20 +176,26 @@ Deno.test("ChannelProcessor fails the batch when a required channel refuses it",
     },
   );
 
-  await t.step("a full channel throws ChannelFullError and keeps only what it held", async () => {
-    const full = memoryChannel("c1", { capacity: 3, transactionCapacity: 3 });
-    const processor = new ChannelProcessor(replicatingSelector([full]), SILENT_LOG);
-    await processor.processEventBatch(events("a", "b"));
-    await rejects(processor.processEventBatch(events("c", "d")), ChannelFullError);
-    equal(full.size(), 2);
-    deepStrictEqual(await drain(full), ["a", "b"]);
-  });
+  await t.step(
+    "a full channel fails the batch (cause ChannelFullError), keeping what it held",
+    async () => {
+      const full = memoryChannel("c1", { capacity: 3, transactionCapacity: 3 });
+      const processor = new ChannelProcessor(replicatingSelector([full]), SILENT_LOG);
+      await processor.processEventBatch(events("a", "b"));
+      await rejects(processor.processEventBatch(events("c", "d")), (err: unknown) => {
+        ok(err instanceof BatchPutError && err.cause instanceof ChannelFullError);
+        return true;
+      });
+      equal(full.size(), 2);
+      deepStrictEqual(await drain(full), ["a", "b"]);
+    },
+  );
 
   await t.step("the failed transaction is rolled back, then closed", async () => {
     const spy = new SpyChannel(memoryChannel("c1"));
     spy.failCommit = new ChannelFullError("No room");
     const processor = new ChannelProcessor(replicatingSelector([spy]), SILENT_LOG);
-    await rejects(processor.processEventBatch(events("a")), ChannelFullError);
+    await rejects(processor.processEventBatch(events("a")), BatchPutError);
     deepStrictEqual(spy.calls, ["begin", "putAll", "commit", "rollback", "close"]);
     equal(spy.size(), 0);
   });
@@ -215,6 +221,24 @@ Deno.test("ChannelProcessor fails the batch when a required channel refuses it",
     await rejects(processor.processEventBatch(events("a", "b")), ChannelError);
     deepStrictEqual(log.messages("warn"), []);
   });
+});
+
+Deno.test("ChannelProcessor names the channels that committed, and a retry skips them", async () => {
+  const big = memoryChannel("c1", { capacity: 100 });
+  const small = memoryChannel("c2", { capacity: 2, transactionCapacity: 2 });
+  const processor = new ChannelProcessor(replicatingSelector([big, small]), SILENT_LOG);
+  await processor.processEventBatch(events("a", "b"));
+  let committed: readonly Channel[] = [];
+  await rejects(processor.processEventBatch(events("c")), (err: unknown) => {
+    ok(err instanceof BatchPutError);
+    committed = err.committed;
+    return true;
+  });
+  deepStrictEqual(committed.map((c) => c.name), ["c1"]);
+  deepStrictEqual(await drain(small), ["a", "b"]);
+  await processor.processEventBatch(events("c"), { skip: new Set(committed) });
+  deepStrictEqual(await drain(big), ["a", "b", "c"], "c1 got c once");
+  deepStrictEqual(await drain(small), ["c"]);
 });
 
 Deno.test("ChannelProcessor only logs when an optional channel refuses a batch", async (t) => {
@@ -250,7 +274,7 @@ Deno.test("ChannelProcessor only logs when an optional channel refuses a batch",
     await processor.processEventBatch(events("a"));
     deepStrictEqual(spy.calls, ["begin", "putAll", "commit", "rollback", "close"]);
     deepStrictEqual(log.messages("warn"), [
-      `Optional channel "c2" refused events: Unable to put batch on channel "c2": refused`,
+      `Optional channel "c2" refused events: refused`,
     ]);
   });
 });

@@ -13,6 +13,8 @@ import { RecordingLog } from "./recording_log.ts";
 export interface SourceHarness {
   readonly source: WebSocketSource;
   readonly channel: MemoryChannel;
+  /** The second channel, when `options.second` asked for one. */
+  readonly channel2?: MemoryChannel;
   readonly counters: CounterGroup;
   readonly log: RecordingLog;
   /** Takes and commits everything the channel holds. */
@@ -31,6 +33,8 @@ export interface HarnessOptions {
   readonly keepAlive?: number;
   /** @default SYSTEM_CLOCK */
   readonly clock?: Clock;
+  /** A second channel (c2) the source also writes to, with these limits. */
+  readonly second?: { readonly capacity: number; readonly transactionCapacity: number };
 }
 
 /**
@@ -63,37 +67,29 @@ export function sourceHarness(
     transactionCapacity: options.transactionCapacity ?? Math.min(capacity, 1000),
     keepAlive: options.keepAlive ?? 0,
   }, options.clock ?? SYSTEM_CLOCK);
+  const channel2 = options.second
+    ? new MemoryChannel("c2", new CounterGroup("CHANNEL", "c2", CHANNEL_COUNTERS), {
+      ...options.second,
+      keepAlive: 0,
+    }, options.clock ?? SYSTEM_CLOCK)
+    : undefined;
   const log = new RecordingLog();
   const counters = new CounterRegistry();
-  const source = registry.source("websocket").create({
-    name: "w1",
-    settings: config.sources[0].settings,
-    counters,
-    log,
-    clock: options.clock ?? SYSTEM_CLOCK,
-  }, new ChannelProcessor(replicatingSelector([channel]), log)) as WebSocketSource;
-  const drain = async (): Promise<Event[]> => {
-    const out: Event[] = [];
-    while (true) {
-      const tx = channel.getTransaction();
-      tx.begin();
-      const batch: Event[] = [];
-      for (
-        let e = tx.take();
-        e;
-        e = batch.length < channel.transactionCapacity ? tx.take() : undefined
-      ) {
-        batch.push(e);
-      }
-      await tx.commit();
-      tx.close();
-      if (batch.length === 0) return out;
-      out.push(...batch);
-    }
-  };
+  const source = registry.source("websocket").create(
+    {
+      name: "w1",
+      settings: config.sources[0].settings,
+      counters,
+      log,
+      clock: options.clock ?? SYSTEM_CLOCK,
+    },
+    new ChannelProcessor(replicatingSelector(channel2 ? [channel, channel2] : [channel]), log),
+  ) as WebSocketSource;
+  const drain = (from: MemoryChannel = channel): Promise<Event[]> => drainChannel(from);
   return {
     source,
     channel,
+    channel2,
     counters: counters.get("SOURCE.w1") as CounterGroup,
     log,
     drain,
@@ -101,6 +97,27 @@ export function sourceHarness(
       return (await drain()).map((e) => new TextDecoder().decode(e.body));
     },
   };
+}
+
+/** Takes and commits everything `channel` holds. */
+export async function drainChannel(channel: MemoryChannel): Promise<Event[]> {
+  const out: Event[] = [];
+  while (true) {
+    const tx = channel.getTransaction();
+    tx.begin();
+    const batch: Event[] = [];
+    for (
+      let e = tx.take();
+      e;
+      e = batch.length < channel.transactionCapacity ? tx.take() : undefined
+    ) {
+      batch.push(e);
+    }
+    await tx.commit();
+    tx.close();
+    if (batch.length === 0) return out;
+    out.push(...batch);
+  }
 }
 
 /** Resolves once `predicate` holds, polling every few ms; fails after `timeoutMs`. */

@@ -15,6 +15,13 @@ export type HandshakeMode =
   /** Accept the TCP connection and never answer. */
   | { readonly kind: "stall" };
 
+/**
+ * What a connection does with the client's close frame: answer and end the
+ * TCP connection (the usual server), answer and wait for the client to end
+ * it, or ignore it (a dead or broken peer).
+ */
+export type CloseBehaviour = "answer-and-close" | "answer-and-wait" | "ignore";
+
 /** One handshake the server saw. */
 export interface Handshake {
   readonly path: string;
@@ -27,7 +34,12 @@ export class ServerConnection {
   readonly received: (string | Uint8Array)[] = [];
   readonly #conn: Deno.Conn;
   readonly #onMessage: () => void;
+  readonly #closeBehaviour: CloseBehaviour;
   #closed = false;
+  /** performance.now() when the handshake completed. */
+  readonly acceptedAt: number = performance.now();
+  /** performance.now() when the TCP connection ended (either side). */
+  endedAt: number | undefined;
   /** True once either side ended the connection. */
   get closedByEither(): boolean {
     return this.#closed;
@@ -36,9 +48,14 @@ export class ServerConnection {
   readonly ended: Promise<void>;
 
   /** Wraps an upgraded TCP connection; `leftover` holds bytes read past the handshake. */
-  constructor(conn: Deno.Conn, leftover: Uint8Array, onMessage: () => void) {
+  constructor(
+    conn: Deno.Conn,
+    leftover: Uint8Array,
+    options: { onMessage: () => void; closeBehaviour: CloseBehaviour },
+  ) {
     this.#conn = conn;
-    this.#onMessage = onMessage;
+    this.#onMessage = options.onMessage;
+    this.#closeBehaviour = options.closeBehaviour;
     this.ended = this.#read(leftover);
   }
 
@@ -67,6 +84,7 @@ export class ServerConnection {
   abort(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.endedAt = performance.now();
     try {
       this.#conn.close();
     } catch {
@@ -117,8 +135,9 @@ export class ServerConnection {
     } else if (frame.opcode === OPCODE.ping) {
       await this.#write(serverFrame(OPCODE.pong, frame.payload));
     } else if (frame.opcode === OPCODE.close) {
+      if (this.#closeBehaviour === "ignore") return;
       await this.#write(serverFrame(OPCODE.close, frame.payload));
-      this.abort();
+      if (this.#closeBehaviour === "answer-and-close") this.abort();
     }
   }
 }
@@ -136,6 +155,8 @@ export class WsTestServer {
   readonly connections: ServerConnection[] = [];
   /** How the next handshakes are answered. */
   mode: HandshakeMode = { kind: "accept" };
+  /** What new connections do with the client's close frame. */
+  closeBehaviour: CloseBehaviour = "answer-and-close";
   /** Called for each accepted connection (send frames, close, …). */
   onConnection?: (connection: ServerConnection) => void;
   #listener: Deno.Listener | undefined;
@@ -293,7 +314,10 @@ export class WsTestServer {
       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
         `Sec-WebSocket-Accept: ${accept}\r\n\r\n`,
     );
-    const connection = new ServerConnection(conn, data.slice(end + 4), () => this.#wake());
+    const connection = new ServerConnection(conn, data.slice(end + 4), {
+      onMessage: () => this.#wake(),
+      closeBehaviour: this.closeBehaviour,
+    });
     this.connections.push(connection);
     this.#wake();
     this.onConnection?.(connection);

@@ -1,7 +1,9 @@
 import { setImmediate } from "node:timers";
-import type { ChannelProcessor } from "../../core/channel_processor.ts";
+import type { Channel } from "../../core/channel.ts";
+import { BatchPutError, type ChannelProcessor } from "../../core/channel_processor.ts";
 import type { Clock } from "../../core/clock.ts";
 import type { CounterGroup } from "../../core/counters.ts";
+import { errorMessage } from "../../core/errors.ts";
 import type { Event } from "../../core/event.ts";
 import type { Log } from "../../core/log.ts";
 import { Queue } from "../../core/queue.ts";
@@ -24,21 +26,25 @@ export interface BacklogOptions {
 /**
  * Holds a push source's events until the channels accept them. A socket
  * cannot be paused, so events arriving while the channel is full wait here,
- * in order, and the put is retried with backoff; past `capacity` the newest
- * are dropped, counted (EventDroppedCount and ChannelWriteFail) and logged
- * at most every `warnEveryMs`. Events that arrive in one tick go to the
- * channel in one batch.
+ * in order, and the put is retried with backoff — on the channels that have
+ * not committed the batch yet, so none gets it twice. Past `capacity` the
+ * newest are dropped, counted (EventDroppedCount and ChannelWriteFail) and
+ * logged: at once, then in one summary per `warnEveryMs`. Events that arrive
+ * in one tick go to the channel in one batch.
  */
 export class Backlog {
   readonly #processor: ChannelProcessor;
   readonly #options: BacklogOptions;
   readonly #queue: Queue<Event> = new Queue(1024);
-  #inflight = 0;
+  /** The batch being put, kept as it is until every channel took it. */
+  #batch: Event[] | undefined;
+  readonly #committed = new Set<Channel>();
   #delivering: Promise<void> | undefined;
   #scheduled = false;
-  #stop = new AbortController();
-  #droppedSinceWarning = 0;
+  readonly #stop = new AbortController();
+  #unreported = 0;
   #lastWarning = -Infinity;
+  #summary: Promise<void> | undefined;
 
   /** A backlog feeding `processor`. */
   constructor(processor: ChannelProcessor, options: BacklogOptions) {
@@ -48,12 +54,12 @@ export class Backlog {
 
   /** Events waiting, including a batch being put. */
   get size(): number {
-    return this.#queue.length + this.#inflight;
+    return this.#queue.length + (this.#batch?.length ?? 0);
   }
 
   /** Queues an event for the channel; false when it was dropped (backlog full). */
   push(event: Event): boolean {
-    if (this.#queue.length + this.#inflight >= this.#options.capacity) {
+    if (this.size >= this.#options.capacity || this.#stop.signal.aborted) {
       this.#drop(1);
       return false;
     }
@@ -77,26 +83,45 @@ export class Backlog {
     this.#stop.abort();
     await this.#delivering;
     while (this.#scheduled) await new Promise((resolve) => setImmediate(resolve));
-    this.#delivering = undefined;
+    await this.#summary;
     let left = 0;
-    while (this.#queue.length > 0) {
-      const batch = this.#take();
+    while (this.size > 0) {
       try {
-        await this.#processor.processEventBatch(batch);
-        this.#accepted(batch.length);
+        await this.#putNext();
       } catch (err) {
-        left = batch.length + this.#queue.length;
-        this.#options.log.error(
-          `Channel refused events at shutdown: dropping ${left} event(s): ${describe(err)}`,
-        );
-        this.#inflight = 0;
-        this.#queue.unshiftAll(batch);
+        left = this.size;
+        this.#batch = undefined;
         while (this.#queue.length > 0) this.#queue.shift();
+        this.#options.log.error(
+          `Channel refused events at shutdown: dropped ${left} event(s): ${errorMessage(err)}`,
+        );
         this.#drop(left, false);
         break;
       }
     }
+    if (this.#unreported > 0) this.#warnDrops();
     return left;
+  }
+
+  /** Puts the current batch (or the next one) on the channels that lack it. */
+  async #putNext(): Promise<void> {
+    if (!this.#batch) {
+      const n = Math.min(this.#queue.length, this.#processor.maxBatch);
+      this.#batch = new Array<Event>(n);
+      for (let i = 0; i < n; i++) this.#batch[i] = this.#queue.shift() as Event;
+      this.#committed.clear();
+      this.#options.counters.add("AppendBatchReceivedCount");
+    }
+    try {
+      await this.#processor.processEventBatch(this.#batch, { skip: this.#committed });
+    } catch (err) {
+      if (err instanceof BatchPutError) { for (const c of err.committed) this.#committed.add(c); }
+      throw err;
+    }
+    const c = this.#options.counters;
+    c.add("EventAcceptedCount", this.#batch.length);
+    c.add("AppendBatchAcceptedCount");
+    this.#batch = undefined;
   }
 
   async #deliver(): Promise<void> {
@@ -105,67 +130,56 @@ export class Backlog {
     const max = this.#options.maxRetryMs ?? 5000;
     let failures = 0;
     try {
-      while (this.#queue.length > 0 && !this.#stop.signal.aborted) {
-        const batch = this.#take();
+      while (this.size > 0 && !this.#stop.signal.aborted) {
         try {
-          await this.#processor.processEventBatch(batch);
-          this.#accepted(batch.length);
+          await this.#putNext();
           failures = 0;
         } catch (err) {
-          this.#inflight = 0;
-          this.#queue.unshiftAll(batch);
           counters.add("ChannelWriteFail");
           const wait = Math.min(base * 2 ** failures, max);
           failures++;
           if (failures === 1 || wait === max) {
             log.warn(
-              `Channel refused ${batch.length} event(s), ${this.size} waiting in the backlog; ` +
-                `retrying in ${wait} ms: ${describe(err)}`,
+              `Channel refused ${this.#batch?.length ?? 0} event(s), ${this.size} waiting in ` +
+                `the backlog; retrying in ${wait} ms: ${errorMessage(err)}`,
             );
           }
           await clock.sleep(wait, this.#stop.signal);
         }
         // Let the socket deliver more messages between batches.
-        if (this.#queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
+        if (this.size > 0) await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.#delivering = undefined;
     }
   }
 
-  #take(): Event[] {
-    const n = Math.min(this.#queue.length, this.#processor.maxBatch);
-    const batch = new Array<Event>(n);
-    for (let i = 0; i < n; i++) batch[i] = this.#queue.shift() as Event;
-    this.#inflight = n;
-    return batch;
-  }
-
-  #accepted(n: number): void {
-    this.#inflight = 0;
-    const c = this.#options.counters;
-    c.add("EventAcceptedCount", n);
-    c.add("AppendBatchAcceptedCount");
-  }
-
   #drop(n: number, warn = true): void {
-    const { counters, log, clock } = this.#options;
+    const { counters, clock } = this.#options;
     counters.add("EventDroppedCount", n);
     counters.add("ChannelWriteFail", n);
-    this.#droppedSinceWarning += n;
-    const now = clock.now();
-    if (warn && now - this.#lastWarning >= (this.#options.warnEveryMs ?? 10_000)) {
-      log.warn(
-        `Backlog full (${this.#options.capacity} events) while the channel is full: dropped ` +
-          `${this.#droppedSinceWarning} event(s) since the last warning, ` +
-          `${counters.get("EventDroppedCount")} in all`,
-      );
-      this.#droppedSinceWarning = 0;
-      this.#lastWarning = now;
+    this.#unreported += n;
+    if (!warn) return;
+    const every = this.#options.warnEveryMs ?? 10_000;
+    const wait = this.#lastWarning + every - clock.now();
+    if (wait <= 0) this.#warnDrops();
+    else if (!this.#summary) {
+      // One summary at the end of the quiet period for what dropped meanwhile.
+      this.#summary = clock.sleep(wait, this.#stop.signal).then(() => {
+        this.#summary = undefined;
+        if (this.#unreported > 0) this.#warnDrops();
+      });
     }
   }
-}
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  #warnDrops(): void {
+    const { counters, log, clock } = this.#options;
+    log.warn(
+      `Backlog full (${this.#options.capacity} events) while the channel is full: dropped ` +
+        `${this.#unreported} event(s) since the last warning, ` +
+        `${counters.get("EventDroppedCount")} in all`,
+    );
+    this.#unreported = 0;
+    this.#lastWarning = clock.now();
+  }
 }

@@ -1,4 +1,5 @@
 import type { Clock } from "../../core/clock.ts";
+import { errorMessage } from "../../core/errors.ts";
 import type { Log } from "../../core/log.ts";
 import type { OpenSocket, SocketLike } from "./socket.ts";
 
@@ -37,11 +38,21 @@ export interface ConnectionOutcome {
   readonly reason?: string;
   /** Why it failed or was recycled, when it did. */
   readonly cause?: string;
+  /** True when the server never answered our close and the socket was left behind. */
+  readonly abandoned?: boolean;
 }
 
+/** How long a close waits for the server's answer when the agent stops. */
+const STOP_CLOSE_WAIT_MS = 2000;
+
 /**
- * Runs one WebSocket connection from handshake to close. Resolves (never rejects) once the socket is closed, so that a
- * caller never has two connections open at once.
+ * Runs one WebSocket connection from handshake to close. Resolves (never
+ * rejects) once the socket is closed, so that a caller never has two
+ * connections open at once. The one exception is a peer that never answers
+ * our close: after connectTimeout (2 s when stopping) the socket is
+ * abandoned — its handlers are detached, so nothing it still delivers
+ * reaches the agent — because Deno's built-in WebSocket cannot drop a TCP
+ * connection; the outcome says so.
  */
 export function runConnection(options: ConnectionOptions): Promise<ConnectionOutcome> {
   const { clock, signal } = options;
@@ -56,29 +67,34 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
   try {
     ws = options.open(options.url, options.headers);
   } catch (err) {
-    return Promise.resolve({ opened, messages, cause: describe(err) });
+    return Promise.resolve({ opened, messages, cause: errorMessage(err) });
   }
   ws.binaryType = "arraybuffer";
 
-  const onAbort = (): void => close("agent stopping");
+  const onAbort = (): void => close("agent stopping", 1000, STOP_CLOSE_WAIT_MS);
   let finished = false;
-  const finish = (code: number, reason: string): void => {
+  let closing = false;
+  const finish = (code: number, reason: string, abandoned = false): void => {
     if (finished) return;
     finished = true;
+    ws.onopen =
+      ws.onmessage =
+      ws.onerror =
+      ws.onclose =
+        null;
     life.abort();
     signal.removeEventListener("abort", onAbort);
-    resolve({ opened, messages, code, reason, cause });
+    resolve({ opened, messages, code, reason, cause, abandoned });
   };
-  const close = (why: string, code = 1000): void => {
+  const close = (why: string, code = 1000, waitMs = options.connectTimeoutMs): void => {
     cause ??= why;
+    if (closing) return;
+    closing = true;
     if (ws.readyState === WebSocket.OPEN) ws.close(code, why.slice(0, 120));
     else if (ws.readyState === WebSocket.CONNECTING) ws.close();
     // A dead peer may never answer the close: do not wait for it forever.
-    void clock.sleep(options.connectTimeoutMs, life.signal).then(() => {
-      if (!life.signal.aborted) {
-        cause += "; the server did not answer the close";
-        finish(1006, "");
-      }
+    void clock.sleep(waitMs, life.signal).then(() => {
+      if (!life.signal.aborted) finish(1006, "", true);
     });
   };
 
@@ -91,6 +107,7 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
     if (options.idleTimeoutMs > 0) void watchIdle(options.idleTimeoutMs);
   };
   ws.onmessage = (event: { data: unknown }): void => {
+    if (finished) return;
     messages++;
     lastMessageAt = clock.now();
     const data = event.data;
@@ -129,8 +146,4 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
   }
 
   return promise;
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

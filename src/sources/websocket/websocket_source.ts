@@ -19,6 +19,7 @@ export const WEBSOCKET_COUNTERS: readonly string[] = [
   "ConnectionCreatedCount",
   "ConnectionFailedCount",
   "ConnectionClosedCount",
+  "ConnectionAbandonedCount",
 ];
 
 /** Settings of a WebSocketSource, in milliseconds where they are durations. */
@@ -186,6 +187,13 @@ export class WebSocketSource implements Source {
       return;
     }
     counters.add("ConnectionClosedCount");
+    if (outcome.abandoned) {
+      counters.add("ConnectionAbandonedCount");
+      log.warn(
+        `${this.#where} did not answer the close: socket abandoned (its messages are ignored; ` +
+          `Deno's WebSocket cannot drop the TCP connection, the OS will)`,
+      );
+    }
     const code = outcome.code ?? 1006;
     const detail = `code ${code}${outcome.reason ? ` "${outcome.reason}"` : ""}` +
       `${outcome.cause && !stopping ? `: ${outcome.cause}` : ""}, ${outcome.messages} message(s)`;
