@@ -1,4 +1,5 @@
 import { ConfigError, formatIssue } from "../config/diagnostics.ts";
+import { KeyStoreError } from "../tls/keystore_error.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Where the CLI writes its messages; injected so tests can capture them. */
@@ -21,7 +22,8 @@ export const PROCESS_OUTPUT: Output = Object.freeze({
 
 /**
  * The one place a fatal error becomes an exit code and a message: 2 for a
- * bad configuration or command line (no stack trace), 1 for anything else.
+ * bad configuration, command line or keystore (no stack trace), 1 for
+ * anything else.
  */
 export function reportFatal(err: unknown, output: Output): number {
   if (err instanceof ConfigError) {
@@ -33,6 +35,10 @@ export function reportFatal(err: unknown, output: Output): number {
   if (err instanceof UsageError) {
     output.err(`error: ${err.message}`);
     output.err(`Run "flume-ws ${err.command ? err.command + " " : ""}--help" for usage`);
+    return 2;
+  }
+  if (err instanceof KeyStoreError) {
+    output.err(`error: ${err.message}`);
     return 2;
   }
   const message = err instanceof Error ? err.message : String(err);

@@ -7,6 +7,7 @@ Commands:
   agent     run an agent from a flume.conf
   check     validate a flume.conf and print the resolved topology
   feed      serve synthetic market data over WebSocket (for demos and tests)
+  keystore  list a JKS, JCEKS, PKCS12 or PEM keystore, or export it as PEM
   version   print the version
   help      print this help
 
@@ -62,3 +63,31 @@ Options:
       --size BYTES    pad each message to at least BYTES (default 0)
       --binary        send binary frames instead of text
   -h, --help          this help`;
+
+/** `flume-ws keystore --help`. */
+export const KEYSTORE_HELP =
+  `Usage: flume-ws keystore -f PATH (--pass-env NAME | --pass PASSWORD) [options]
+
+Reads a keystore as the websocket source reads keyStorePath, keyStorePass
+and keyStoreType: JKS, JCEKS, PKCS12 (current or legacy encryption) or PEM.
+The real type comes from the file's content; the password is checked against
+the store's integrity digest (MAC) before anything is shown. Lists every
+entry: alias, kind, subject, issuer, validity.
+
+Options:
+  -f, --file PATH          the keystore (required)
+      --type TYPE          the keyStoreType you configured; a note says when the file differs
+      --pass-env NAME      read the password from environment variable NAME
+      --pass PASSWORD      the password (visible in shell history: prefer --pass-env)
+      --alias ALIAS        only this entry; with --private-key, the key to write (keyAlias)
+      --pem                write the certificates as PEM instead of the listing
+      --private-key        with --pem: also write the private key, unencrypted, then its
+                           chain and the trusted certificates (a PEM keystore)
+      --key-pass-env NAME  the key's own password (keyPass), when not the store's
+  -h, --help               this help
+
+Examples:
+  KS_PASS=changeit flume-ws keystore -f client.jks --pass-env KS_PASS
+  flume-ws keystore -f truststore.p12 --pass-env KS_PASS --pem > ca.pem
+
+Exit codes: 0 read, 2 missing file, wrong password, damaged keystore or bad arguments.`;

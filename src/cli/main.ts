@@ -3,6 +3,7 @@ import { agentCommand } from "./agent_command.ts";
 import { checkCommand } from "./check_command.ts";
 import { feedCommand } from "./feed_command.ts";
 import { type Output, reportFatal } from "./fatal.ts";
+import { keystoreCommand } from "./keystore_command.ts";
 import { MAIN_HELP } from "./help.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -20,6 +21,8 @@ export async function main(args: readonly string[], output: Output): Promise<num
         return await checkCommand(rest, output);
       case "feed":
         return await feedCommand(rest, output);
+      case "keystore":
+        return await keystoreCommand(rest, output);
       case "version":
       case "--version":
         output.out(`flume-ws ${VERSION} (deno ${Deno.version.deno}, v8 ${Deno.version.v8})`);
