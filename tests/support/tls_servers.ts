@@ -1,5 +1,6 @@
 import https from "node:https";
 import type { Socket } from "node:net";
+import type { TLSSocket } from "node:tls";
 import {
   acceptKey,
   closeFrame,
@@ -16,6 +17,8 @@ export interface WssServer {
   url(host?: string): string;
   /** Connections that completed the WebSocket handshake. */
   readonly accepted: () => number;
+  /** Subject CNs of the client certificates presented (mutual TLS only). */
+  readonly clientSubjects: string[];
   close(): Promise<void>;
 }
 
@@ -51,6 +54,7 @@ export function startWssServer(
     port,
     url: (host = "127.0.0.1") => `wss://${host}:${port}/`,
     accepted: () => accepted,
+    clientSubjects: [],
     close: () => server.shutdown(),
   }));
 }
@@ -66,6 +70,7 @@ export async function startMutualTlsServer(
   greeting = "hello over mutual tls",
 ): Promise<WssServer> {
   let accepted = 0;
+  const clientSubjects: string[] = [];
   const sockets = new Set<Socket>();
   const server = https.createServer({
     cert: identity.cert,
@@ -89,6 +94,8 @@ export async function startMutualTlsServer(
         `Sec-WebSocket-Accept: ${accept}\r\n\r\n`,
     );
     accepted++;
+    const peer = (socket as TLSSocket).getPeerCertificate();
+    clientSubjects.push(String(peer?.subject?.CN ?? ""));
     socket.write(textFrame(greeting));
     let buffer: Uint8Array = new Uint8Array(0);
     socket.on("data", (chunk: Uint8Array) => {
@@ -113,6 +120,7 @@ export async function startMutualTlsServer(
     port,
     url: (host = "127.0.0.1") => `wss://${host}:${port}/`,
     accepted: () => accepted,
+    clientSubjects,
     async close(): Promise<void> {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

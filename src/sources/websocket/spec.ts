@@ -1,5 +1,7 @@
 import type { ComponentSpec, Reporter } from "../../config/component_spec.ts";
 import type { Settings } from "../../config/settings.ts";
+import { KeyStoreError } from "../../tls/keystore_error.ts";
+import { loadTlsMaterial } from "./tls_material.ts";
 import {
   COOKIE_PROPERTY,
   HEADER_PROPERTY,
@@ -37,9 +39,14 @@ export const WEBSOCKET_SOURCE_SPEC: ComponentSpec = {
       name: "keyStoreType",
       kind: "string",
       defaultText: "detected",
-      doc: "JKS, JCEKS, PKCS12 or PEM",
+      oneOf: ["JKS", "JCEKS", "PKCS12", "PKCS#12", "P12", "PFX", "PEM"],
+      doc: "JKS, JCEKS, PKCS12 or PEM; the file's real type (from its first bytes) wins",
     },
-    { name: "keyStorePath", kind: "string", doc: "Keystore with trusted certificates" },
+    {
+      name: "keyStorePath",
+      kind: "string",
+      doc: "Keystore with trusted CA certificates, and the client key for mutual TLS",
+    },
     { name: "keyStorePass", kind: "string", secret: true, doc: "Keystore password" },
     { name: "initMessage", kind: "string", doc: "Text sent after every successful open" },
     {
@@ -64,6 +71,18 @@ export const WEBSOCKET_SOURCE_SPEC: ComponentSpec = {
       default: 0,
       min: 0,
       doc: "Seconds without any message before the connection is recycled; 0 = off",
+    },
+    {
+      name: "keyAlias",
+      kind: "string",
+      doc: "The private-key entry to use when the keystore has several",
+    },
+    {
+      name: "keyPass",
+      kind: "string",
+      secret: true,
+      defaultText: "keyStorePass",
+      doc: "Password of the private key",
     },
     { name: "pingMessage", kind: "string", doc: "Heartbeat text sent every pingInterval" },
     { name: "pingInterval", kind: "number", doc: "Seconds between heartbeat texts" },
@@ -217,18 +236,56 @@ function checkWebSocketSettings(settings: Settings, report: Reporter): void {
       });
     }
   }
-  if (settings.has("keyStorePath") || settings.has("keyStoreType")) {
-    report({
-      severity: "warning",
-      property: settings.has("keyStorePath") ? "keyStorePath" : "keyStoreType",
-      message: "Keystores are not supported yet: the system's trusted CAs are used",
-    });
+  checkTls(settings, report, protocol);
+}
+
+/** The keystore must open; TLS options on a ws:// endpoint do nothing. */
+function checkTls(settings: Settings, report: Reporter, protocol: string | undefined): void {
+  if (!settings.isValid("trustAllCerts") || !settings.isValid("keyStoreType")) return;
+  const tlsOptions = ["keyStorePath", "keyStorePass", "keyStoreType", "keyAlias", "keyPass"]
+    .filter((name) => settings.has(name));
+  if (protocol === "ws:") {
+    for (const name of [...tlsOptions, "trustAllCerts"].filter((n) => settings.has(n))) {
+      report({
+        severity: "warning",
+        property: name,
+        message: `${name} does nothing for a ws:// endpoint: ignored`,
+        hint: "TLS options apply to wss:// endpoints",
+      });
+    }
+    return;
   }
-  if (settings.has("trustAllCerts") && settings.boolean("trustAllCerts")) {
+  if (settings.boolean("trustAllCerts")) {
     report({
       severity: "warning",
       property: "trustAllCerts",
-      message: "trustAllCerts is not supported yet: server certificates are verified",
+      message: "trustAllCerts = true: server certificates are not verified (development only)",
+      hint: "trust the server's CA with keyStorePath instead",
+    });
+  }
+  if (!settings.has("keyStorePath")) {
+    for (const name of tlsOptions) {
+      report({
+        severity: "warning",
+        property: name,
+        message: `${name} without keyStorePath: ignored`,
+      });
+    }
+    return;
+  }
+  try {
+    loadTlsMaterial(settings);
+  } catch (err) {
+    if (!(err instanceof KeyStoreError)) throw err;
+    const wrongPassword = /wrong password/.test(err.message);
+    report({
+      property: "keyStorePath",
+      message: err.message,
+      hint: wrongPassword
+        ? "check keyStorePass (and keyPass for the private key)"
+        : /alias/i.test(err.message)
+        ? "set keyAlias to one of the aliases"
+        : undefined,
     });
   }
 }

@@ -4,11 +4,13 @@ import type { ComponentContext, Source, SourceDefinition } from "../../core/comp
 import { type CounterGroup, SOURCE_COUNTERS } from "../../core/counters.ts";
 import type { Event } from "../../core/event.ts";
 import type { Log } from "../../core/log.ts";
+import { explainTlsFailure } from "../../tls/explain.ts";
 import { Backlog } from "./backlog.ts";
 import { ReconnectBackoff } from "./backoff.ts";
 import { type ConnectionOutcome, runConnection } from "./connection.ts";
 import { handshakeHeaders, initMessages, redactUrl } from "./handshake.ts";
-import { builtinSocket, type OpenSocket } from "./socket.ts";
+import { builtinSocket, type OpenSocket, unverifiedSocket } from "./socket.ts";
+import { loadTlsMaterial, type TlsMaterial } from "./tls_material.ts";
 import { WEBSOCKET_SOURCE_SPEC } from "./spec.ts";
 
 /** The counters of the WebSocket source: Flume's, then its own. */
@@ -53,8 +55,10 @@ export const WEBSOCKET_SOURCE: SourceDefinition = {
     const s = ctx.settings;
     const seconds = (name: string): number => Math.round(s.number(name) * 1000);
     const retryDelayMs = seconds("retryDelay");
+    const endpoint = (s.string("endpoint") ?? "").trim();
     return new WebSocketSource(ctx.name, processor, {
-      endpoint: (s.string("endpoint") ?? "").trim(),
+      endpoint,
+      ...socketOptions(endpoint, loadTlsMaterial(s)),
       headers: handshakeHeaders(s),
       initMessages: initMessages(s),
       retryDelayMs,
@@ -72,6 +76,30 @@ export const WEBSOCKET_SOURCE: SourceDefinition = {
   },
 };
 
+/** How a source opens its sockets, given its TLS material. */
+function socketOptions(
+  endpoint: string,
+  tls: TlsMaterial,
+): Pick<WebSocketSourceOptions, "open" | "release" | "startWarning"> {
+  if (!endpoint.startsWith("wss:")) return {};
+  if (tls.trustAll) {
+    return {
+      open: unverifiedSocket(tls.clientCertificate),
+      startWarning: `trustAllCerts = true: the server's certificate is NOT verified for ` +
+        `${redactUrl(endpoint)}; anyone on the network path can read or change the feed ` +
+        `(development only)`,
+    };
+  }
+  if (tls.caCertsPem.length === 0 && !tls.clientCertificate) return {};
+  const client = Deno.createHttpClient({
+    caCerts: [...tls.caCertsPem],
+    cert: tls.clientCertificate?.certChainPem,
+    key: tls.clientCertificate?.keyPem,
+  });
+  return { open: builtinSocket(client), release: () => client.close() };
+}
+
+/** Shared by events without headers; copy before adding any. */
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 const ENCODER = new TextEncoder();
 
@@ -182,7 +210,11 @@ export class WebSocketSource implements Source {
     if (!outcome.opened) {
       counters.add("ConnectionFailedCount");
       if (!stopping) {
-        log.warn(`Cannot connect to ${this.#where}: ${outcome.cause ?? "connection failed"}`);
+        log.warn(
+          `Cannot connect to ${this.#where}: ${
+            explainTlsFailure(outcome.cause ?? "connection failed")
+          }`,
+        );
       }
       return;
     }

@@ -1,0 +1,50 @@
+import type { Settings } from "../../config/settings.ts";
+import { clientKey, parseKeyStore } from "../../tls/keystore.ts";
+import { KeyStoreError } from "../../tls/keystore_error.ts";
+import type { ClientCertificate } from "./socket.ts";
+
+/** The TLS material of one WebSocket source, read from its keystore. */
+export interface TlsMaterial {
+  /** Trusted CA certificates from the keystore (PEM), added to the system roots. */
+  readonly caCertsPem: readonly string[];
+  /** The keystore's private key and chain, for mutual TLS. */
+  readonly clientCertificate?: ClientCertificate;
+  /** `trustAllCerts = true`: no verification, for this source only. */
+  readonly trustAll: boolean;
+}
+
+/**
+ * Reads `keyStorePath` with `keyStorePass` (the seed used one store for
+ * trusted CAs and its client key): trusted entries become CA certificates,
+ * the private-key entry (`keyAlias` when there are several, decrypted with
+ * `keyPass`, default `keyStorePass`) the client certificate. Throws
+ * KeyStoreError naming the file when it cannot be read or opened.
+ */
+export function loadTlsMaterial(settings: Settings): TlsMaterial {
+  const trustAll = settings.boolean("trustAllCerts");
+  const path = settings.string("keyStorePath")?.trim();
+  if (!path) return { caCertsPem: [], trustAll };
+  let bytes: Uint8Array;
+  try {
+    bytes = Deno.readFileSync(path);
+  } catch (err) {
+    const reason = err instanceof Deno.errors.NotFound ? "file not found" : String(err);
+    throw new KeyStoreError(`Cannot read keystore "${path}": ${reason}`, { path, cause: err });
+  }
+  const password = settings.string("keyStorePass") ?? "";
+  const store = parseKeyStore(bytes, {
+    password,
+    type: settings.string("keyStoreType")?.trim(),
+    path,
+  });
+  const key = clientKey(store, {
+    password,
+    keyPassword: settings.string("keyPass"),
+    alias: settings.string("keyAlias")?.trim(),
+  });
+  return {
+    caCertsPem: store.caCertsPem,
+    clientCertificate: key ? { certChainPem: key.certChainPem, keyPem: key.keyPem } : undefined,
+    trustAll,
+  };
+}
