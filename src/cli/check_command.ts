@@ -5,21 +5,38 @@ import type { Output } from "./fatal.ts";
 import { CHECK_HELP } from "./help.ts";
 import { loadConfigFile } from "./load_config.ts";
 import { formatTopology } from "./topology.ts";
+import { redactUrl } from "../sources/websocket/handshake.ts";
 
-/** `flume-ws check`: validates and prints the topology; returns the exit code. */
+/**
+ * `flume-ws check`: validates and prints the topology; with `--connect` it
+ * also tries each source's connection. Returns the exit code: 0, 2 for an
+ * invalid configuration, 1 when a connection check failed.
+ */
 export async function checkCommand(args: readonly string[], output: Output): Promise<number> {
   const options = parseAgentArgs("check", args);
   if (options.help) {
     output.out(CHECK_HELP);
     return 0;
   }
+  const registry = builtinRegistry();
   const config = await loadConfigFile({
     file: options.confFile,
     agent: options.name,
     sys: options.sys,
-    registry: builtinRegistry(),
+    registry,
   });
   for (const warning of config.warnings) output.err(formatIssue(warning));
   for (const line of formatTopology(config)) output.out(line);
-  return 0;
+  if (!options.connect) return 0;
+  output.out("connections:");
+  let failed = 0;
+  for (const source of config.sources) {
+    const diagnose = registry.source(source.type).diagnose;
+    if (!diagnose) continue;
+    const where = redactUrl(source.settings.string("endpoint") ?? "");
+    const verdict = await diagnose(source.settings);
+    if (!verdict.ok) failed++;
+    output.out(`  ${source.name} ${where}: ${verdict.text}`);
+  }
+  return failed > 0 ? 1 : 0;
 }

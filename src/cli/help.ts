@@ -34,7 +34,7 @@ Options:
 Exit codes: 0 stopped cleanly, 1 runtime failure, 2 invalid configuration or arguments.`;
 
 /** `flume-ws check --help`. */
-export const CHECK_HELP = `Usage: flume-ws check -n NAME -f FILE [-DKEY=VALUE ...]
+export const CHECK_HELP = `Usage: flume-ws check -n NAME -f FILE [--connect] [-DKEY=VALUE ...]
 
 Validates agent NAME in FILE and prints its sources, channels and sinks with
 their effective properties (secrets masked). Problems are printed as
@@ -44,9 +44,12 @@ Options:
   -n, --name NAME          agent name (required)
   -f, --conf-file FILE     flume.conf to read (required)
   -D KEY=VALUE             a property for \${sys:KEY}
+      --connect            also connect each source once: for wss://, a verified TLS
+                           handshake with its keystore, then a one-line verdict
   -h, --help               this help
 
-Exit codes: 0 valid (warnings allowed), 2 invalid configuration or arguments.`;
+Exit codes: 0 valid (warnings allowed), 1 a --connect check failed,
+2 invalid configuration or arguments.`;
 
 /** `flume-ws feed --help`. */
 export const FEED_HELP =

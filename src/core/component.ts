@@ -38,10 +38,19 @@ export interface ChannelDefinition {
   create(ctx: ComponentContext): Channel;
 }
 
+/** What `check --connect` found for one source. */
+export interface ConnectVerdict {
+  readonly ok: boolean;
+  /** One line: `OK: …` or `FAILED: cause`. */
+  readonly text: string;
+}
+
 /** A source type: its spec and its factory. */
 export interface SourceDefinition {
   readonly spec: ComponentSpec;
   create(ctx: ComponentContext, processor: ChannelProcessor): Source;
+  /** Tries the source's connection once, for `check --connect`. */
+  diagnose?(settings: Settings): Promise<ConnectVerdict>;
 }
 
 /** A sink type: its spec and its factory. */

@@ -136,7 +136,7 @@ function tlsCause(err: unknown, target: TlsTarget, peer: PeerCertificate): strin
     const selfSigned = peer.subject === peer.issuer ? " (self-signed)" : "";
     return `unknown issuer: "${peer.issuer}"${selfSigned} is not trusted; checked against ${against}`;
   }
-  if (/NotValidForName/i.test(message)) {
+  if (/NotValidForName|not valid for name/i.test(message)) {
     return `hostname mismatch: the certificate is for ${peer.altNames || `"${peer.subject}"`}, ` +
       `not ${target.hostname}`;
   }

@@ -1,10 +1,17 @@
 import type { ChannelProcessor } from "../../core/channel_processor.ts";
 import type { Clock } from "../../core/clock.ts";
-import type { ComponentContext, Source, SourceDefinition } from "../../core/component.ts";
+import type { Settings } from "../../config/settings.ts";
+import type {
+  ComponentContext,
+  ConnectVerdict,
+  Source,
+  SourceDefinition,
+} from "../../core/component.ts";
 import { type CounterGroup, SOURCE_COUNTERS } from "../../core/counters.ts";
 import type { Event } from "../../core/event.ts";
 import type { Log } from "../../core/log.ts";
 import { explainTlsFailure } from "../../tls/explain.ts";
+import { diagnoseEndpoint } from "./diagnose_endpoint.ts";
 import { Backlog } from "./backlog.ts";
 import { ReconnectBackoff } from "./backoff.ts";
 import { type ConnectionOutcome, runConnection } from "./connection.ts";
@@ -73,6 +80,9 @@ export const WEBSOCKET_SOURCE: SourceDefinition = {
       log: ctx.log,
       clock: ctx.clock,
     });
+  },
+  diagnose(settings: Settings): Promise<ConnectVerdict> {
+    return diagnoseEndpoint((settings.string("endpoint") ?? "").trim(), loadTlsMaterial(settings));
   },
 };
 

@@ -1,0 +1,37 @@
+import type { ConnectVerdict } from "../../core/component.ts";
+import { errorMessage } from "../../core/errors.ts";
+import { diagnoseTls } from "../../tls/diagnose.ts";
+import type { TlsMaterial } from "./tls_material.ts";
+
+/**
+ * `check --connect` for a WebSocket endpoint: a verified TLS handshake with
+ * the source's CA and client material for `wss://`, a TCP connection for
+ * `ws://`.
+ */
+export async function diagnoseEndpoint(
+  endpoint: string,
+  tls: TlsMaterial,
+  timeoutMs = 10_000,
+): Promise<ConnectVerdict> {
+  const url = new URL(endpoint);
+  const hostname = url.hostname.replace(/^\[|\]$/g, "");
+  const secure = url.protocol === "wss:";
+  const port = url.port ? Number(url.port) : secure ? 443 : 80;
+  if (secure) {
+    return await diagnoseTls({
+      hostname,
+      port,
+      caCertsPem: tls.caCertsPem,
+      clientCertificate: tls.clientCertificate,
+      trustAll: tls.trustAll,
+    }, timeoutMs);
+  }
+  try {
+    const conn = await Deno.connect({ hostname, port, signal: AbortSignal.timeout(timeoutMs) });
+    conn.close();
+    return { ok: true, text: "OK: TCP connection (ws://: no TLS to check)" };
+  } catch (err) {
+    const refused = err instanceof Deno.errors.ConnectionRefused;
+    return { ok: false, text: `FAILED: ${refused ? "connection refused" : errorMessage(err)}` };
+  }
+}
