@@ -18,7 +18,7 @@ endif
 
 CONF ?= conf/flume.conf
 AGENT ?= a1
-# The demo feed conf/flume.conf connects to; FEED_PORT= (empty) starts none.
+# The demo feed that conf/flume.conf connects to: started only for that file.
 FEED_PORT ?= 8765
 
 .PHONY: setup print-deno run test check fmt lint bench build clean
@@ -40,9 +40,9 @@ $(LOCAL_DENO):
 print-deno: $(DENO)
 	@echo $(abspath $(DENO))
 
-## run: the demo feed on $(FEED_PORT), and the agent on $(CONF) as $(AGENT)
+## run: the agent on $(CONF) as $(AGENT); with the default file, the demo feed too
 run: $(DENO)
-	@if [ -n "$(FEED_PORT)" ]; then \
+	@if [ "$(CONF)" = conf/flume.conf ] && [ -n "$(FEED_PORT)" ]; then \
 	  $(DENO) task feed --port $(FEED_PORT) --rate 5 & feed=$$!; \
 	  trap 'kill $$feed 2>/dev/null' EXIT; \
 	  sleep 1; \

@@ -63,6 +63,7 @@ export const MEMORY_CHANNEL_SPEC: ComponentSpec = {
     },
   ],
   check(settings, report): void {
+    if (!settings.isValid("capacity") || !settings.isValid("transactionCapacity")) return;
     const capacity = settings.number("capacity");
     const tx = settings.number("transactionCapacity");
     if (tx > capacity) {

@@ -10,6 +10,8 @@ import { configureLogging, LEVEL_NAMES, logFor, parseRootLogger } from "./loggin
 import { UsageError } from "./usage_error.ts";
 
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+/** A repeat within this window is the same signal delivered twice, not a second one. */
+const REPEAT_WINDOW_MS = 500;
 
 /**
  * `flume-ws agent`: runs until SIGINT or SIGTERM, then drains and stops;
@@ -43,11 +45,16 @@ export async function agentCommand(args: readonly string[], output: Output): Pro
   const agent = new Agent(config, { registry, clock: SYSTEM_CLOCK, logFor });
   const stopping = Promise.withResolvers<string>();
   const forced = new AbortController();
-  let signals = 0;
+  let firstSignalAt = 0;
   const onSignal = (signal: string) => (): void => {
-    signals++;
-    if (signals === 1) stopping.resolve(signal);
-    else {
+    const now = Date.now();
+    if (firstSignalAt === 0) {
+      firstSignalAt = now;
+      stopping.resolve(signal);
+    } else if (now - firstSignalAt < REPEAT_WINDOW_MS) {
+      // One Ctrl-C can arrive twice: from the terminal and from `deno task`.
+      return;
+    } else {
       log.warn(`Second ${signal}: exiting at once`);
       forced.abort();
       Deno.exit(signal === "SIGINT" ? 130 : 143);

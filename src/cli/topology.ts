@@ -34,7 +34,8 @@ function formatProperties(c: ComponentConfig): string[] {
   for (const prop of spec.properties) {
     if (settings.has(prop.name)) {
       const value = settings.get(prop.name);
-      const shown = prop.secret ? MASK : value === undefined ? "" : showValue(value);
+      const text = value === undefined ? "" : showValue(value);
+      const shown = prop.secret ? MASK : prop.redact ? prop.redact(text) : text;
       lines.push(`      ${prop.name} = ${shown}`);
     } else if (prop.default !== undefined || prop.defaultText !== undefined) {
       const shown = prop.defaultText ?? showValue(prop.default!);

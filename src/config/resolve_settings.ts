@@ -6,20 +6,16 @@ import { didYouMean } from "./suggest.ts";
 /**
  * Parses a component's raw properties against its spec: every problem goes
  * to `report` (unknown names are warnings with a hint), and the values that
- * parsed are returned as Settings. Cross-property checks run only when
- * every property parsed.
+ * parsed are returned as Settings. Cross-property checks always run (so
+ * that every problem is reported at once) and skip the rules whose
+ * properties did not parse (`Settings.isValid`).
  */
 export function resolveSettings(
   component: string,
   spec: ComponentSpec,
   raw: ReadonlyMap<string, RawProperty>,
-  reportTo: Reporter,
+  report: Reporter,
 ): Settings {
-  let errors = 0;
-  const report: Reporter = (issue) => {
-    if ((issue.severity ?? "error") === "error") errors++;
-    reportTo(issue);
-  };
   const values = new Map<string, PropertyValue>();
   const known = spec.properties.map((p) => p.name);
   for (const [name, { value }] of raw) {
@@ -49,6 +45,6 @@ export function resolveSettings(
     }
   }
   const settings = new Settings(component, spec, raw, values);
-  if (errors === 0) spec.check?.(settings, report);
+  spec.check?.(settings, report);
   return settings;
 }

@@ -21,6 +21,8 @@ export interface PropertySpec {
   readonly required?: boolean;
   /** Never printed: masked in `check` output and logs. @default false */
   readonly secret?: boolean;
+  /** How `check` shows a value that may hold secrets (a URL with a token). */
+  readonly redact?: (value: string) => string;
   /** Smallest allowed value of a number. */
   readonly min?: number;
   /** Largest allowed value of a number. */

@@ -2,6 +2,7 @@ import { setImmediate } from "node:timers";
 import type { Channel } from "./channel.ts";
 import type { Clock } from "./clock.ts";
 import type { Status } from "./lifecycle.ts";
+import { errorMessage } from "./errors.ts";
 import type { Log } from "./log.ts";
 
 /** Options of a PollingRunner. */
@@ -76,7 +77,7 @@ export class PollingRunner {
       } catch (err) {
         failed = true;
         status = "BACKOFF";
-        log.error(`${this.#name}: unable to deliver events: ${describe(err)}`);
+        log.error(`${this.#name}: unable to deliver events: ${errorMessage(err)}`);
       }
       // Stopped during process(): an idle wait below would not see the abort
       // that already happened and would hold stop() for the whole backoff.
@@ -110,9 +111,4 @@ export class PollingRunner {
       lastYield = clock.now();
     }
   }
-}
-
-function describe(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  return err.cause instanceof Error ? `${err.message} (${err.cause.message})` : err.message;
 }

@@ -66,20 +66,25 @@ Deno.test("agent: -Dflume.root.logger=WARN,console hides INFO lines", async () =
 Deno.test("agent: a second signal exits at once without draining", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    // An endless source into a big channel: draining would take long.
+    // A fast source into a big channel and a logger sink that takes one
+    // event per transaction: by the time 20000 lines are out, the channel
+    // holds far more than can drain in a second.
     const conf = await tempConf(
       dir,
-      SEQ_TO_LOGGER.replace("totalEvents = 3", "batchSize = 1000")
+      SEQ_TO_LOGGER.replace("totalEvents = 3", "batchSize = 10000")
         .replace(
           "type = memory",
-          "type = memory\na1.channels.c1.capacity = 1000000\n" +
-            "a1.channels.c1.transactionCapacity = 1000",
+          "type = memory\na1.channels.c1.capacity = 2000000\n" +
+            "a1.channels.c1.transactionCapacity = 10000",
         ),
     );
     const agent = new AgentProcess(["-n", "a1", "-f", conf, "--drain-timeout", "600"]);
-    await agent.waitFor(EVENT_LINE, 1);
+    await agent.waitFor(EVENT_LINE, 20_000);
     agent.kill("SIGTERM");
     await agent.waitFor(/SIGTERM received/);
+    // A repeat within 500 ms counts as the same signal (a terminal's Ctrl-C
+    // reaches both `deno task` and the agent): wait past that window.
+    await new Promise((resolve) => setTimeout(resolve, 700));
     agent.kill("SIGTERM");
     const { code, stderr } = await agent.exit();
     strictEqual(code, 143);
@@ -102,6 +107,22 @@ Deno.test("agent: an invalid configuration exits 2 before starting", async () =>
     );
     match(stderr.join("\n"), /did you mean "memory"\?/);
     deepStrictEqual(stderr.filter((l) => /^\s+at /.test(l)), [], "no stack trace");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("agent: one Ctrl-C delivered twice at once still drains and exits 0", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const conf = await tempConf(dir, SEQ_TO_LOGGER);
+    const agent = new AgentProcess(["-n", "a1", "-f", conf]);
+    await agent.waitFor(EVENT_LINE, 3);
+    agent.kill("SIGINT");
+    agent.kill("SIGINT");
+    const { code, stderr } = await agent.exit();
+    strictEqual(code, 0, stderr.join("\n"));
+    match(stderr.join("\n"), /Agent a1 stopped/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

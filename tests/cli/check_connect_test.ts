@@ -57,7 +57,7 @@ Deno.test("check --connect gives one verdict per source, with the exact cause", 
       strictEqual(code, 0, verdict);
       match(
         verdict,
-        /^  w1 wss:\/\/127\.0\.0\.1:\d+\/: OK: server certificate "flume-ws test server|OK: server certificate/,
+        /^ {2}w1 wss:\/\/127\.0\.0\.1:\d+\/: OK: server certificate "localhost"/,
       );
       match(verdict, /issued by "flume-ws Test CA", valid until .*2125/);
     });

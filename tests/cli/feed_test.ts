@@ -2,7 +2,7 @@ import { match, ok, strictEqual } from "node:assert/strict";
 import { SILENT_LOG } from "../../src/core/log.ts";
 import { startFeed } from "../../src/feed/feed_server.ts";
 import { marketTick } from "../../src/feed/market_data.ts";
-import { REPO_ROOT } from "../support/agent_process.ts";
+import { REPO_ROOT, taskPermissions } from "../support/cli.ts";
 
 /** Connects, collects `n` messages (and sends `say`), then closes. */
 async function collect(url: string, n: number, say?: string): Promise<(string | Uint8Array)[]> {
@@ -57,7 +57,7 @@ Deno.test("feed --binary sends binary frames", async () => {
 
 Deno.test("`flume-ws feed --port 0` serves until SIGTERM, then exits 0", async () => {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts", "feed", "--port", "0", "--rate", "100"],
+    args: ["run", ...taskPermissions("feed"), "main.ts", "feed", "--port", "0", "--rate", "100"],
     cwd: REPO_ROOT,
     stdout: "null",
     stderr: "piped",

@@ -1,4 +1,4 @@
-import { REPO_ROOT } from "./cli.ts";
+import { REPO_ROOT, TASK_PERMISSIONS } from "./cli.ts";
 
 export { REPO_ROOT };
 
@@ -10,10 +10,10 @@ export class AgentProcess {
   readonly #reading: Promise<void>;
   #stdout: Promise<string>;
 
-  /** Spawns `deno run -A main.ts agent ARGS` in the repository root. */
+  /** Spawns `deno run <task permissions> main.ts agent ARGS` in the repository root. */
   constructor(args: readonly string[], env: Record<string, string> = {}) {
     this.#child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "main.ts", "agent", ...args],
+      args: ["run", ...TASK_PERMISSIONS, "main.ts", "agent", ...args],
       cwd: REPO_ROOT,
       env,
       stdin: "null",

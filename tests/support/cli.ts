@@ -9,6 +9,18 @@ import { fileURLToPath } from "node:url";
 /** The repository root (where main.ts is), found from this file's location. */
 export const REPO_ROOT: string = fileURLToPath(new URL("../../", import.meta.url));
 
+/**
+ * The permission flags of a task in deno.json: black-box tests run the CLI
+ * with exactly what users get, not `-A`.
+ */
+export function taskPermissions(task: string): string[] {
+  const config = JSON.parse(Deno.readTextFileSync(`${REPO_ROOT}deno.json`));
+  return String(config.tasks[task]).split(/\s+/).filter((a) => a.startsWith("--allow-"));
+}
+
+/** The `agent` task's permissions, which `check`, `keystore` and `version` share. */
+export const TASK_PERMISSIONS: readonly string[] = taskPermissions("agent");
+
 /** What one run of the CLI produced. */
 export interface CliResult {
   /** The exit code. */
@@ -26,7 +38,7 @@ export interface RunCliOptions {
 }
 
 /**
- * Runs `deno run -A main.ts ...args` in {@linkcode REPO_ROOT} with the Deno
+ * Runs `deno run <the agent task's permissions> main.ts ...args` in {@linkcode REPO_ROOT} with the Deno
  * running the tests, and waits for it to exit. Standard input is closed;
  * both outputs are captured. `--quiet` keeps Deno's own messages out of stderr.
  */
@@ -35,7 +47,7 @@ export async function runCli(
   options: RunCliOptions = {},
 ): Promise<CliResult> {
   const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", "main.ts", ...args],
+    args: ["run", ...TASK_PERMISSIONS, "--quiet", "main.ts", ...args],
     cwd: REPO_ROOT,
     env: { NO_COLOR: "1", ...options.env },
     stdin: "null",

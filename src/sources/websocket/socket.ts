@@ -1,5 +1,3 @@
-import WsClient from "ws";
-
 /**
  * The part of the WebSocket API a connection uses. Deno's built-in
  * `WebSocket` has it, and so does the npm `ws` client used for
@@ -47,10 +45,10 @@ type WsClientConstructor = new (url: string, options: WsClientOptions) => Socket
 /**
  * The npm `ws` client over `node:tls` with certificate verification off for
  * this socket only (Deno's built-in client can only switch it off for the
- * whole process). Used for `trustAllCerts = true`.
+ * whole process). Used for `trustAllCerts = true`; loaded only then.
  */
-export function unverifiedSocket(clientCertificate?: ClientCertificate): OpenSocket {
-  const Client = WsClient as unknown as WsClientConstructor;
+export async function unverifiedSocket(clientCertificate?: ClientCertificate): Promise<OpenSocket> {
+  const Client = (await import("ws")).default as unknown as WsClientConstructor;
   return (url, headers) =>
     new Client(url, {
       headers: Object.fromEntries(headers),

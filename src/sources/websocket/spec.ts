@@ -7,6 +7,7 @@ import {
   HEADER_PROPERTY,
   INIT_MESSAGE_PROPERTY,
   missingCookieParts,
+  redactUrl,
 } from "./handshake.ts";
 
 /** The WebSocket source's configuration: the seed plugin's properties, then ours. */
@@ -16,7 +17,13 @@ export const WEBSOCKET_SOURCE_SPEC: ComponentSpec = {
   aliases: ["com.deniscoady.flume.websocket.WebSocketSource"],
   summary: "A WebSocket client (`ws://`, `wss://`) that reconnects forever; each frame is an event",
   properties: [
-    { name: "endpoint", kind: "string", required: true, doc: "`ws://` or `wss://` URL" },
+    {
+      name: "endpoint",
+      kind: "string",
+      required: true,
+      redact: redactUrl,
+      doc: "`ws://` or `wss://` URL (shown without user info and query values)",
+    },
     {
       name: "sslEnabled",
       kind: "boolean",
@@ -48,7 +55,12 @@ export const WEBSOCKET_SOURCE_SPEC: ComponentSpec = {
       doc: "Keystore with trusted CA certificates, and the client key for mutual TLS",
     },
     { name: "keyStorePass", kind: "string", secret: true, doc: "Keystore password" },
-    { name: "initMessage", kind: "string", doc: "Text sent after every successful open" },
+    {
+      name: "initMessage",
+      kind: "string",
+      secret: true,
+      doc: "Text sent after every successful open (often credentials: never shown)",
+    },
     {
       name: "cookies",
       kind: "list",
@@ -125,6 +137,7 @@ export const WEBSOCKET_SOURCE_SPEC: ComponentSpec = {
       pattern: INIT_MESSAGE_PROPERTY,
       display: "initMessage.ID",
       kind: "string",
+      secret: true,
       doc: "A text listed in `initMessages`",
     },
   ],
@@ -138,19 +151,21 @@ function checkWebSocketSettings(settings: Settings, report: Reporter): void {
   try {
     protocol = new URL(endpoint.trim()).protocol;
   } catch {
-    report({
-      property: "endpoint",
-      message: `Invalid endpoint "${endpoint}": not a URL`,
-      hint: "use ws://host:port/path or wss://host/path",
-    });
+    if (settings.has("endpoint")) {
+      report({
+        property: "endpoint",
+        message: `Invalid endpoint "${endpoint}": not a URL`,
+        hint: "use ws://host:port/path or wss://host/path",
+      });
+    }
   }
   if (protocol !== undefined && protocol !== "ws:" && protocol !== "wss:") {
     report({
       property: "endpoint",
-      message: `Invalid endpoint "${endpoint}": expected a ws:// or wss:// URL`,
+      message: `Invalid endpoint "${redactUrl(endpoint)}": expected a ws:// or wss:// URL`,
     });
   }
-  if (settings.has("sslEnabled")) {
+  if (settings.has("sslEnabled") && settings.isValid("sslEnabled")) {
     const ssl = settings.boolean("sslEnabled");
     if (ssl && protocol === "ws:") {
       report({
@@ -167,7 +182,7 @@ function checkWebSocketSettings(settings: Settings, report: Reporter): void {
     }
   }
   for (const name of ["retryDelay", "connectTimeout"]) {
-    if (settings.number(name) <= 0) {
+    if (settings.isValid(name) && settings.number(name) <= 0) {
       report({
         property: name,
         message: `Invalid ${name} "${settings.raw.get(name)?.value}": must be greater than 0`,
@@ -193,7 +208,9 @@ function checkWebSocketSettings(settings: Settings, report: Reporter): void {
       message: "pingMessage and pingInterval go together",
       hint: hasPing ? "add pingInterval = SECONDS" : "add pingMessage = TEXT",
     });
-  } else if (hasInterval && settings.number("pingInterval") <= 0) {
+  } else if (
+    hasInterval && settings.isValid("pingInterval") && settings.number("pingInterval") <= 0
+  ) {
     report({ property: "pingInterval", message: "Invalid pingInterval: must be greater than 0" });
   }
   for (const { id, part } of missingCookieParts(settings)) {

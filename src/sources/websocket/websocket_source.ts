@@ -35,7 +35,7 @@ export const WEBSOCKET_COUNTERS: readonly string[] = [
 export interface WebSocketSourceOptions {
   readonly endpoint: string;
   /** How sockets are opened (TLS material, verification). @default Deno's built-in WebSocket */
-  readonly open?: OpenSocket;
+  readonly sockets?: () => Promise<OpenSocket>;
   /** Called once the source has stopped, to release TLS clients. */
   readonly release?: () => void;
   /** Logged as a warning at every start (trustAllCerts). */
@@ -90,11 +90,11 @@ export const WEBSOCKET_SOURCE: SourceDefinition = {
 function socketOptions(
   endpoint: string,
   tls: TlsMaterial,
-): Pick<WebSocketSourceOptions, "open" | "release" | "startWarning"> {
+): Pick<WebSocketSourceOptions, "sockets" | "release" | "startWarning"> {
   if (!endpoint.startsWith("wss:")) return {};
   if (tls.trustAll) {
     return {
-      open: unverifiedSocket(tls.clientCertificate),
+      sockets: () => unverifiedSocket(tls.clientCertificate),
       startWarning: `trustAllCerts = true: the server's certificate is NOT verified for ` +
         `${redactUrl(endpoint)}; anyone on the network path can read or change the feed ` +
         `(development only)`,
@@ -106,7 +106,10 @@ function socketOptions(
     cert: tls.clientCertificate?.certChainPem,
     key: tls.clientCertificate?.keyPem,
   });
-  return { open: builtinSocket(client), release: () => client.close() };
+  return {
+    sockets: () => Promise.resolve(builtinSocket(client)),
+    release: () => client.close(),
+  };
 }
 
 /** Shared by events without headers; copy before adding any. */
@@ -125,7 +128,7 @@ export class WebSocketSource implements Source {
   readonly #backlog: Backlog;
   readonly #backoff: ReconnectBackoff;
   readonly #where: string;
-  readonly #open: OpenSocket;
+  #open: OpenSocket = builtinSocket();
   #stop = new AbortController();
   #loop: Promise<void> | undefined;
 
@@ -135,7 +138,6 @@ export class WebSocketSource implements Source {
     this.counters = options.counters;
     this.#options = options;
     this.#where = redactUrl(options.endpoint);
-    this.#open = options.open ?? builtinSocket();
     this.#backlog = new Backlog(processor, {
       capacity: options.backlogCapacity,
       counters: options.counters,
@@ -154,11 +156,11 @@ export class WebSocketSource implements Source {
     return this.#backlog.size;
   }
 
-  start(): Promise<void> {
+  async start(): Promise<void> {
     if (this.#options.startWarning) this.#options.log.warn(this.#options.startWarning);
+    if (this.#options.sockets) this.#open = await this.#options.sockets();
     this.#stop = new AbortController();
     this.#loop = this.#run(this.#stop.signal);
-    return Promise.resolve();
   }
 
   /** Closes the connection, cancels a pending retry and hands the backlog over. */
