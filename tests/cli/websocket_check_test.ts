@@ -78,3 +78,36 @@ Deno.test("check reports every websocket source error at once with its line, exi
     ok(!/^\s+at /m.test(stderr), "no stack trace");
   });
 });
+
+Deno.test("check and agent stop with exit 2 on a keystore that cannot be opened", async (t) => {
+  const fixtures = new URL("../fixtures/tls/", import.meta.url).pathname;
+  await withTempDir(async (dir) => {
+    const conf = `${dir}/ks.conf`;
+    await Deno.writeTextFile(
+      conf,
+      [
+        "a1.sources = w1",
+        "a1.channels = c1",
+        "a1.channels.c1.type = memory",
+        "a1.sources.w1.type = websocket",
+        "a1.sources.w1.channels = c1",
+        "a1.sources.w1.endpoint = wss://127.0.0.1:9/",
+        `a1.sources.w1.keyStorePath = ${fixtures}truststore.p12`,
+        "a1.sources.w1.keyStorePass = not-the-password",
+      ].join("\n"),
+    );
+    for (const command of ["check", "agent"]) {
+      await t.step(command, async () => {
+        const { code, stderr } = await runCli([command, "-n", "a1", "-f", conf]);
+        strictEqual(code, 2);
+        match(
+          stderr,
+          /ks\.conf:7: error: sources\.w1 keyStorePath: .*truststore\.p12.*wrong password/,
+        );
+        match(stderr, /hint: check keyStorePass/);
+        ok(!stderr.includes("not-the-password"), "the password is not echoed");
+        ok(!/^\s+at /m.test(stderr), "no stack trace");
+      });
+    }
+  });
+});
