@@ -14,10 +14,9 @@ export interface PollingRunnerOptions {
   /** The longest wait. @default 5000 */
   readonly maxBackoffMs?: number;
   /**
-   * Channels the work drains. A BACKOFF that was not a failure (the
-   * channels were empty, or the call took events and committed) ends as
-   * soon as a channel is readable instead of waiting out the delay: an idle
-   * sink reacts at once, a failing one still backs off.
+   * Channels the work drains. After an IDLE (nothing more to take) the wait
+   * ends as soon as one of them is readable: an idle sink reacts at once to
+   * new events, while a BACKOFF or an error always waits out the delay.
    */
   readonly channels?: readonly Channel[];
 }
@@ -27,8 +26,9 @@ const YIELD_EVERY_MS = 10;
 
 /**
  * Flume's SinkRunner / PollableSourceRunner loop: calls `process` until
- * stopped; after a BACKOFF or an error it waits 1 s more per consecutive
- * one, at most 5 s, and it never spins.
+ * stopped; after a BACKOFF, an IDLE or an error it waits 1 s more per
+ * consecutive one, at most 5 s, and it never spins. An IDLE wait ends early
+ * when the channels get new events.
  */
 export class PollingRunner {
   readonly #name: string;
@@ -64,18 +64,11 @@ export class PollingRunner {
     const max = this.#options.maxBackoffMs ?? 5000;
     let consecutive = 0;
     let lastYield = clock.now();
-    const held = (): number => channels.reduce((n, c) => n + c.size(), 0);
-    const taken = (): number =>
-      channels.reduce((n, c) => n + c.counters.get("EventTakeSuccessCount"), 0);
     while (!signal.aborted) {
-      const heldBefore = channels.length > 0 ? held() : -1;
-      const takenBefore = channels.length > 0 ? taken() : 0;
       let status: Status;
-      let failed = false;
       try {
         status = await this.#process();
       } catch (err) {
-        failed = true;
         status = "BACKOFF";
         log.error(`${this.#name}: unable to deliver events: ${errorMessage(err)}`);
       }
@@ -90,12 +83,9 @@ export class PollingRunner {
         }
         continue;
       }
-      const progressed = channels.length > 0 && taken() > takenBefore;
-      if (progressed) consecutive = 0;
       consecutive++;
       const delay = Math.min(consecutive * increment, max);
-      const idle = !failed && (progressed || heldBefore === 0);
-      if (idle) {
+      if (status === "IDLE" && channels.length > 0) {
         const wake = new AbortController();
         const onStop = (): void => wake.abort();
         signal.addEventListener("abort", onStop, { once: true });

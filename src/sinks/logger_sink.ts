@@ -75,7 +75,7 @@ export class LoggerSink implements Sink {
       await tx.commit();
       if (!event) {
         this.counters.add("BatchEmptyCount");
-        return "BACKOFF";
+        return "IDLE";
       }
       this.counters.add("EventDrainSuccessCount");
       return "READY";

