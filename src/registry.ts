@@ -1,6 +1,9 @@
+import { FILE_CHANNEL } from "./channels/file/mod.ts";
 import { MEMORY_CHANNEL } from "./channels/memory_channel.ts";
 import type { Category, ComponentSpec, SpecLookup } from "./config/component_spec.ts";
 import type { ChannelDefinition, SinkDefinition, SourceDefinition } from "./core/component.ts";
+import { FILE_ROLL_SINK } from "./sinks/file_roll_sink.ts";
+import { HTTP_SINK } from "./sinks/http_sink.ts";
 import { LOGGER_SINK } from "./sinks/logger_sink.ts";
 import { NULL_SINK } from "./sinks/null_sink.ts";
 import { SEQ_SOURCE } from "./sources/seq_source.ts";
@@ -68,8 +71,8 @@ export class Registry implements SpecLookup {
 export function builtinRegistry(): Registry {
   return new Registry({
     source: [WEBSOCKET_SOURCE, SEQ_SOURCE],
-    channel: [MEMORY_CHANNEL],
-    sink: [LOGGER_SINK, NULL_SINK],
+    channel: [MEMORY_CHANNEL, FILE_CHANNEL],
+    sink: [LOGGER_SINK, NULL_SINK, FILE_ROLL_SINK, HTTP_SINK],
   });
 }
 

@@ -1,0 +1,1204 @@
+import { deepStrictEqual, equal, match, ok, rejects, throws } from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import {
+  DATABASE_FILE,
+  expandHome,
+  FILE_CHANNEL,
+  FILE_CHANNEL_SPEC,
+  FileChannel,
+  type FileChannelOptions,
+  LOCK_FILE,
+} from "../../src/channels/file/mod.ts";
+import type { Reporter } from "../../src/config/component_spec.ts";
+import { resolveSettings } from "../../src/config/resolve_settings.ts";
+import type { RawProperty } from "../../src/config/settings.ts";
+import { ChannelError, ChannelFullError } from "../../src/core/channel.ts";
+import { type Clock, SYSTEM_CLOCK } from "../../src/core/clock.ts";
+import { CHANNEL_COUNTERS, CounterGroup, CounterRegistry } from "../../src/core/counters.ts";
+import { type Event, textEvent } from "../../src/core/event.ts";
+import { SILENT_LOG } from "../../src/core/log.ts";
+import { builtinRegistry } from "../../src/registry.ts";
+import { isSettled, withTimeout } from "../support/async.ts";
+import { runCli } from "../support/cli.ts";
+import { FakeClock } from "../support/fake_clock.ts";
+
+const DECODER = new TextDecoder();
+const CHILD = new URL("../support/file_channel_child.ts", import.meta.url).pathname;
+
+/** A file channel named c1 in `dir`; keep-alive 0, no free-space floor, a manual FakeClock. */
+function fileChannel(
+  dir: string,
+  options: Partial<FileChannelOptions> = {},
+  clock: Clock = new FakeClock(),
+): FileChannel {
+  return new FileChannel("c1", new CounterGroup("CHANNEL", "c1", CHANNEL_COUNTERS), {
+    checkpointDir: `${dir}/checkpoint`,
+    dataDirs: [`${dir}/data`],
+    keepAlive: 0,
+    minimumRequiredSpace: 0,
+    ...options,
+  }, clock);
+}
+
+/** Runs `fn` in a new temporary directory, removed afterwards. */
+async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "file_channel_test_" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Runs `fn` with a started channel in a new temporary directory; stops it and removes the directory. */
+function withChannel(
+  fn: (ch: FileChannel, dir: string) => Promise<void> | void,
+  options: Partial<FileChannelOptions> = {},
+  clock?: Clock,
+): Promise<void> {
+  return inTempDir(async (dir) => {
+    const ch = fileChannel(dir, options, clock);
+    await ch.start();
+    try {
+      await fn(ch, dir);
+    } finally {
+      await ch.stop();
+    }
+  });
+}
+
+/** Opens the channel in `dir`, runs `fn`, and stops it. */
+async function reopened(
+  dir: string,
+  fn: (ch: FileChannel) => Promise<void> | void,
+  options: Partial<FileChannelOptions> = {},
+): Promise<void> {
+  const ch = fileChannel(dir, options);
+  await ch.start();
+  try {
+    await fn(ch);
+  } finally {
+    await ch.stop();
+  }
+}
+
+/** Puts `bodies` as text events in one transaction and commits. */
+async function putCommitted(channel: FileChannel, ...bodies: string[]): Promise<void> {
+  const tx = channel.getTransaction();
+  tx.begin();
+  for (const body of bodies) tx.put(textEvent(body));
+  await tx.commit();
+  tx.close();
+}
+
+/** Takes up to `max` events in one transaction, commits, and returns their bodies. */
+async function takeCommitted(
+  channel: FileChannel,
+  max = channel.transactionCapacity,
+): Promise<string[]> {
+  const tx = channel.getTransaction();
+  tx.begin();
+  const out: string[] = [];
+  while (out.length < max) {
+    const event = tx.take();
+    if (event === undefined) break;
+    out.push(body(event));
+  }
+  await tx.commit();
+  tx.close();
+  return out;
+}
+
+/** The body of an event as text. */
+function body(event: Event): string {
+  return DECODER.decode(event.body);
+}
+
+Deno.test("FileChannel transactions follow Flume's visibility rules", async (t) => {
+  await t.step("a put is invisible to takers until commit", () =>
+    withChannel(async (ch) => {
+      const put = ch.getTransaction();
+      put.begin();
+      put.put(textEvent("a"));
+      deepStrictEqual(await takeCommitted(ch), []);
+      equal(ch.size(), 0);
+      await put.commit();
+      put.close();
+      deepStrictEqual(await takeCommitted(ch), ["a"]);
+    }));
+
+  await t.step("rolled-back puts vanish", () =>
+    withChannel(async (ch) => {
+      const tx = ch.getTransaction();
+      tx.begin();
+      tx.put(textEvent("a"));
+      tx.put(textEvent("b"));
+      tx.rollback();
+      tx.close();
+      equal(ch.size(), 0);
+      deepStrictEqual(await takeCommitted(ch), []);
+    }));
+
+  await t.step("events come out in commit order", () =>
+    withChannel(async (ch) => {
+      await putCommitted(ch, "a", "b");
+      await putCommitted(ch, "c");
+      deepStrictEqual(await takeCommitted(ch), ["a", "b", "c"]);
+    }));
+
+  await t.step("a committed take removes the events for good", () =>
+    withChannel(async (ch) => {
+      await putCommitted(ch, "a", "b", "c");
+      deepStrictEqual(await takeCommitted(ch, 2), ["a", "b"]);
+      equal(ch.size(), 1);
+      deepStrictEqual(await takeCommitted(ch), ["c"]);
+      equal(ch.size(), 0);
+    }));
+
+  await t.step(
+    "a rolled-back take returns its events to the head in order",
+    () =>
+      withChannel(async (ch) => {
+        await putCommitted(ch, "a", "b", "c", "d");
+        const tx = ch.getTransaction();
+        tx.begin();
+        equal(body(tx.take()!), "a");
+        equal(body(tx.take()!), "b");
+        await putCommitted(ch, "e"); // committed while a and b are taken
+        tx.rollback();
+        tx.close();
+        deepStrictEqual(await takeCommitted(ch), ["a", "b", "c", "d", "e"]);
+      }),
+  );
+
+  await t.step("concurrent rolled-back takes restore the original order either way", async () => {
+    for (const firstRollsBackFirst of [false, true]) {
+      await withChannel(async (ch) => {
+        await putCommitted(ch, "a", "b", "c", "d");
+        const first = ch.getTransaction();
+        const second = ch.getTransaction();
+        first.begin();
+        second.begin();
+        first.take();
+        first.take();
+        second.take();
+        if (firstRollsBackFirst) first.rollback();
+        second.rollback();
+        if (!firstRollsBackFirst) first.rollback();
+        deepStrictEqual(await takeCommitted(ch), ["a", "b", "c", "d"]);
+      });
+    }
+  });
+
+  await t.step(
+    "a take after a rollback of later events gets the earliest first",
+    () =>
+      withChannel(async (ch) => {
+        await putCommitted(ch, "a", "b", "c");
+        const first = ch.getTransaction();
+        first.begin();
+        first.take(); // a
+        const second = ch.getTransaction();
+        second.begin();
+        second.take(); // b
+        first.rollback(); // a is back
+        deepStrictEqual(await takeCommitted(ch, 2), ["a", "c"]);
+        second.rollback();
+        deepStrictEqual(await takeCommitted(ch), ["b"]);
+      }),
+  );
+
+  await t.step("close() of an open transaction rolls it back", () =>
+    withChannel(async (ch) => {
+      await putCommitted(ch, "a", "b");
+      const take = ch.getTransaction();
+      take.begin();
+      take.take();
+      take.close();
+      const put = ch.getTransaction();
+      put.begin();
+      put.put(textEvent("lost"));
+      put.close();
+      deepStrictEqual(await takeCommitted(ch), ["a", "b"]);
+    }));
+
+  await t.step(
+    "one transaction may take and put, committed together",
+    () =>
+      withChannel(async (ch) => {
+        await putCommitted(ch, "a", "b");
+        const tx = ch.getTransaction();
+        tx.begin();
+        equal(body(tx.take()!), "a");
+        tx.put(textEvent("c"));
+        await tx.commit();
+        tx.close();
+        deepStrictEqual(await takeCommitted(ch), ["b", "c"]);
+      }),
+  );
+
+  await t.step("putAll stages every event in order", () =>
+    withChannel(async (ch) => {
+      const tx = ch.getTransaction();
+      tx.begin();
+      tx.putAll([textEvent("x"), textEvent("y")]);
+      await tx.commit();
+      tx.close();
+      deepStrictEqual(await takeCommitted(ch), ["x", "y"]);
+    }));
+
+  await t.step("take returns undefined on an empty channel", () =>
+    withChannel(async (ch) => {
+      const tx = ch.getTransaction();
+      tx.begin();
+      equal(tx.take(), undefined);
+      await tx.commit();
+      tx.close();
+    }));
+
+  await t.step(
+    "headers and binary bodies come back byte for byte",
+    () =>
+      withChannel(async (ch) => {
+        const bytes = new Uint8Array(256).map((_, i) => i);
+        const events: Event[] = [
+          { headers: { host: "h1", "ü": "ß", empty: "" }, body: bytes },
+          { headers: {}, body: new Uint8Array(0) },
+          { headers: { part: "view" }, body: bytes.subarray(10, 20) },
+        ];
+        const tx = ch.getTransaction();
+        tx.begin();
+        tx.putAll(events);
+        await tx.commit();
+        tx.close();
+        const take = ch.getTransaction();
+        take.begin();
+        deepStrictEqual([take.take(), take.take(), take.take(), take.take()], [
+          ...events,
+          undefined,
+        ]);
+        await take.commit();
+        take.close();
+      }),
+  );
+
+  await t.step(
+    "many events stay in order across read-ahead chunks and rollbacks",
+    () =>
+      withChannel(async (ch) => {
+        const all = Array.from({ length: 1500 }, (_, i) => String(i));
+        for (let i = 0; i < all.length; i += 500) await putCommitted(ch, ...all.slice(i, i + 500));
+        const got: string[] = [];
+        for (let round = 0; got.length < all.length; round++) {
+          const tx = ch.getTransaction();
+          tx.begin();
+          const taken: string[] = [];
+          for (let i = 0; i < 170; i++) {
+            const event = tx.take();
+            if (event === undefined) break;
+            taken.push(body(event));
+          }
+          if (round % 3 === 1) {
+            tx.rollback(); // every third batch is delivered again
+          } else {
+            await tx.commit();
+            got.push(...taken);
+          }
+          tx.close();
+        }
+        deepStrictEqual(got, all);
+        equal(ch.size(), 0);
+      }, { capacity: 2000, transactionCapacity: 500 }),
+  );
+});
+
+Deno.test("FileChannel refuses misuse of a transaction", async (t) => {
+  await t.step("commit twice, and use after close", () =>
+    withChannel(async (ch) => {
+      const tx = ch.getTransaction();
+      tx.begin();
+      tx.put(textEvent("a"));
+      await tx.commit();
+      await rejects(tx.commit(), ChannelError);
+      tx.close();
+      throws(() => tx.begin(), ChannelError);
+      throws(() => tx.put(textEvent("b")), ChannelError);
+      equal(ch.size(), 1, "the failed second commit added nothing");
+    }));
+
+  await t.step("put, rollback or close while a commit waits for room", async () => {
+    const clock = new FakeClock();
+    await withChannel(
+      async (ch) => {
+        await putCommitted(ch, "a");
+        const tx = ch.getTransaction();
+        tx.begin();
+        tx.put(textEvent("b"));
+        const commit = tx.commit();
+        await clock.nextSleep();
+        throws(() => tx.put(textEvent("c")), ChannelError);
+        throws(() => tx.rollback(), ChannelError);
+        throws(() => tx.close(), ChannelError);
+        deepStrictEqual(await takeCommitted(ch), ["a"]); // frees room: the commit goes through
+        await commit;
+        tx.close();
+        deepStrictEqual(await takeCommitted(ch), ["b"]);
+      },
+      { capacity: 1, transactionCapacity: 1, keepAlive: 1 },
+      clock,
+    );
+  });
+
+  await t.step("begin before start or after stop", async () => {
+    await inTempDir(async (dir) => {
+      const ch = fileChannel(dir);
+      throws(() => ch.getTransaction().begin(), /Channel "c1" is not open/);
+      await ch.start();
+      const tx = ch.getTransaction();
+      tx.begin();
+      tx.put(textEvent("a"));
+      await ch.stop();
+      await rejects(tx.commit(), /Channel "c1" is not open/);
+      tx.close(); // a rollback after stop is harmless
+    });
+  });
+
+  await t.step(
+    "a transaction begun before a restart is refused after it",
+    () =>
+      withChannel(async (ch) => {
+        await putCommitted(ch, "a");
+        const tx = ch.getTransaction();
+        tx.begin();
+        equal(body(tx.take()!), "a");
+        await ch.stop();
+        await ch.start();
+        await rejects(tx.commit(), /reopened since this transaction began/);
+        tx.close();
+        deepStrictEqual(await takeCommitted(ch), ["a"], "the take was not committed");
+      }),
+  );
+});
+
+Deno.test("FileChannel enforces transactionCapacity", async (t) => {
+  await t.step(
+    "a put beyond it throws ChannelError with Flume's message",
+    () =>
+      withChannel((ch) => {
+        const tx = ch.getTransaction();
+        tx.begin();
+        tx.put(textEvent("a"));
+        tx.put(textEvent("b"));
+        throws(() => tx.put(textEvent("c")), (err: unknown) => {
+          ok(err instanceof ChannelError);
+          ok(!(err instanceof ChannelFullError), "not a ChannelFullError");
+          equal(
+            err.message,
+            "Put queue for FileBackedTransaction of capacity 2 full, consider committing more " +
+              "frequently, increasing capacity or increasing thread count",
+          );
+          return true;
+        });
+        tx.close();
+        equal(ch.size(), 0);
+      }, { capacity: 10, transactionCapacity: 2 }),
+  );
+
+  await t.step(
+    "a take beyond it throws ChannelError with Flume's message",
+    () =>
+      withChannel(async (ch) => {
+        await putCommitted(ch, "a", "b");
+        await putCommitted(ch, "c");
+        const tx = ch.getTransaction();
+        tx.begin();
+        tx.take();
+        tx.take();
+        throws(() => tx.take(), (err: unknown) => {
+          ok(err instanceof ChannelError);
+          equal(
+            err.message,
+            "Take list for FileBackedTransaction, capacity 2 full, consider committing more " +
+              "frequently, increasing capacity, or increasing thread count",
+          );
+          return true;
+        });
+        tx.rollback();
+        tx.close();
+        deepStrictEqual(await takeCommitted(ch), ["a", "b"], "the refused take left c in place");
+        deepStrictEqual(await takeCommitted(ch), ["c"]);
+      }, { capacity: 10, transactionCapacity: 2 }),
+  );
+});
+
+Deno.test("FileChannel commit waits keep-alive for room", async (t) => {
+  await t.step("with keep-alive 0 a commit beyond capacity fails at once", async () => {
+    const clock = new FakeClock();
+    await withChannel(
+      async (ch) => {
+        await putCommitted(ch, "a", "b");
+        const tx = ch.getTransaction();
+        tx.begin();
+        tx.put(textEvent("c"));
+        await rejects(tx.commit(), ChannelFullError);
+        equal(clock.requests.length, 0, "no wait was requested");
+        tx.rollback(); // the refused transaction stays open so it can be rolled back
+        tx.close();
+        deepStrictEqual(await takeCommitted(ch), ["a", "b"]);
+      },
+      { capacity: 2, transactionCapacity: 2 },
+      clock,
+    );
+  });
+
+  await t.step("it waits the full keep-alive, then throws ChannelFullError", async () => {
+    const clock = new FakeClock();
+    await withChannel(
+      async (ch) => {
+        await putCommitted(ch, "a");
+        const tx = ch.getTransaction();
+        tx.begin();
+        tx.put(textEvent("b"));
+        const commit = tx.commit();
+        const sleep = await clock.nextSleep();
+        equal(sleep.ms, 3000);
+        clock.advance(2999);
+        equal(await isSettled(commit), false, "still waiting 1 ms before the deadline");
+        clock.advance(1);
+        await rejects(commit, (err: unknown) => {
+          ok(err instanceof ChannelFullError);
+          match(err.message, /^The channel has reached its capacity/);
+          match(err.message, /channel "c1" holds 1 of 1 events$/);
+          return true;
+        });
+        tx.rollback();
+        tx.close();
+        equal(ch.size(), 1);
+      },
+      { capacity: 1, transactionCapacity: 1, keepAlive: 3 },
+      clock,
+    );
+  });
+
+  await t.step("a take committed during the wait lets the commit succeed early", async () => {
+    const clock = new FakeClock();
+    await withChannel(
+      async (ch) => {
+        await putCommitted(ch, "a", "b");
+        const tx = ch.getTransaction();
+        tx.begin();
+        tx.put(textEvent("c"));
+        const commit = tx.commit();
+        const sleep = await clock.nextSleep();
+        deepStrictEqual(await takeCommitted(ch, 1), ["a"]);
+        await commit;
+        tx.close();
+        equal(sleep.state, "aborted", "the wait was cut short");
+        deepStrictEqual(await takeCommitted(ch), ["b", "c"]);
+      },
+      { capacity: 2, transactionCapacity: 2, keepAlive: 1 },
+      clock,
+    );
+  });
+
+  await t.step(
+    "the same with the system clock and room freed a few ms later",
+    () =>
+      withChannel(
+        async (ch) => {
+          await putCommitted(ch, "a");
+          const tx = ch.getTransaction();
+          tx.begin();
+          tx.put(textEvent("b"));
+          const commit = tx.commit();
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          deepStrictEqual(await takeCommitted(ch), ["a"]);
+          await withTimeout(commit, 5000, "commit after room was freed");
+          tx.close();
+          deepStrictEqual(await takeCommitted(ch), ["b"]);
+        },
+        { capacity: 1, transactionCapacity: 1, keepAlive: 1 },
+        SYSTEM_CLOCK,
+      ),
+  );
+
+  await t.step("a rolled-back take does not free room", async () => {
+    const clock = new FakeClock();
+    await withChannel(
+      async (ch) => {
+        await putCommitted(ch, "a");
+        const tx = ch.getTransaction();
+        tx.begin();
+        tx.put(textEvent("b"));
+        const commit = tx.commit();
+        await clock.nextSleep();
+        const take = ch.getTransaction();
+        take.begin();
+        take.take();
+        take.rollback();
+        take.close();
+        clock.advance(1000);
+        await rejects(commit, ChannelFullError);
+        tx.rollback();
+        tx.close();
+        deepStrictEqual(await takeCommitted(ch), ["a"]);
+      },
+      { capacity: 1, transactionCapacity: 1, keepAlive: 1 },
+      clock,
+    );
+  });
+
+  await t.step("taken but uncommitted events still occupy room", () =>
+    withChannel(async (ch) => {
+      await putCommitted(ch, "a", "b");
+      const take = ch.getTransaction();
+      take.begin();
+      take.take();
+      take.take();
+      equal(ch.size(), 2);
+      const put = ch.getTransaction();
+      put.begin();
+      put.put(textEvent("c"));
+      await rejects(put.commit(), ChannelFullError);
+      put.rollback();
+      put.close();
+      await take.commit();
+      take.close();
+      await putCommitted(ch, "c");
+      deepStrictEqual(await takeCommitted(ch), ["c"]);
+    }, { capacity: 2, transactionCapacity: 2 }));
+
+  await t.step("a transaction's own takes make room for its puts", () =>
+    withChannel(async (ch) => {
+      await putCommitted(ch, "a", "b");
+      const tx = ch.getTransaction();
+      tx.begin();
+      tx.take();
+      tx.put(textEvent("c"));
+      await tx.commit();
+      tx.close();
+      deepStrictEqual(await takeCommitted(ch), ["b", "c"]);
+    }, { capacity: 2, transactionCapacity: 2 }));
+
+  await t.step("stop ends a waiting commit with ChannelError", async () => {
+    const clock = new FakeClock();
+    await inTempDir(async (dir) => {
+      const ch = fileChannel(dir, { capacity: 1, transactionCapacity: 1, keepAlive: 1 }, clock);
+      await ch.start();
+      await putCommitted(ch, "a");
+      const tx = ch.getTransaction();
+      tx.begin();
+      tx.put(textEvent("b"));
+      const commit = tx.commit();
+      await clock.nextSleep();
+      await ch.stop();
+      await rejects(commit, /Channel "c1" is not open/);
+      tx.close();
+      await reopened(dir, async (again) => deepStrictEqual(await takeCommitted(again), ["a"]));
+    });
+  });
+});
+
+Deno.test("FileChannel keeps Flume's counters", async (t) => {
+  await t.step("attempts and successes of puts and takes", () =>
+    withChannel(async (ch) => {
+      const c = ch.counters;
+      await putCommitted(ch, "a", "b");
+      equal(c.get("EventPutAttemptCount"), 2);
+      equal(c.get("EventPutSuccessCount"), 2);
+      const rolledBack = ch.getTransaction();
+      rolledBack.begin();
+      rolledBack.put(textEvent("x"));
+      rolledBack.rollback();
+      rolledBack.close();
+      equal(c.get("EventPutAttemptCount"), 3, "a rolled-back put is an attempt");
+      equal(c.get("EventPutSuccessCount"), 2, "but not a success");
+      deepStrictEqual(await takeCommitted(ch), ["a", "b"]); // 3 take calls, the last one empty
+      equal(c.get("EventTakeAttemptCount"), 3);
+      equal(c.get("EventTakeSuccessCount"), 2);
+      await putCommitted(ch, "c");
+      const undone = ch.getTransaction();
+      undone.begin();
+      undone.take();
+      undone.rollback();
+      undone.close();
+      equal(c.get("EventTakeAttemptCount"), 4);
+      equal(c.get("EventTakeSuccessCount"), 2, "a rolled-back take is not a success");
+    }, { capacity: 3, transactionCapacity: 3 }));
+
+  await t.step(
+    "ChannelSize, ChannelCapacity and ChannelFillPercentage",
+    () =>
+      withChannel(async (ch) => {
+        const c = ch.counters;
+        equal(c.get("ChannelCapacity"), 4);
+        equal(c.get("ChannelSize"), 0);
+        await putCommitted(ch, "a");
+        equal(c.get("ChannelFillPercentage"), 25);
+        await putCommitted(ch, "b", "c", "d");
+        equal(c.get("ChannelSize"), 4);
+        equal(c.get("ChannelFillPercentage"), 100);
+        await takeCommitted(ch, 2);
+        const snapshot = c.snapshot();
+        equal(snapshot.ChannelSize, 2);
+        equal(snapshot.ChannelCapacity, 4);
+        equal(snapshot.ChannelFillPercentage, 50);
+        equal(snapshot.Type, "CHANNEL");
+      }, { capacity: 4, transactionCapacity: 4 }),
+  );
+});
+
+Deno.test("FileChannel whenReadable signals takeable events", async (t) => {
+  await t.step("resolves at once when committed events are held", () =>
+    withChannel(async (ch) => {
+      await putCommitted(ch, "a");
+      equal(await isSettled(ch.whenReadable(new AbortController().signal)), true);
+    }));
+
+  await t.step(
+    "resolves after a commit, not after an uncommitted put",
+    () =>
+      withChannel(async (ch) => {
+        const ready = ch.whenReadable(new AbortController().signal);
+        const tx = ch.getTransaction();
+        tx.begin();
+        tx.put(textEvent("a"));
+        equal(await isSettled(ready), false, "pending while the put is uncommitted");
+        await tx.commit();
+        tx.close();
+        await withTimeout(ready, 5000, "whenReadable after commit");
+      }),
+  );
+
+  await t.step("resolves when a rolled-back take returns events", () =>
+    withChannel(async (ch) => {
+      await putCommitted(ch, "a");
+      const tx = ch.getTransaction();
+      tx.begin();
+      tx.take();
+      const ready = ch.whenReadable(new AbortController().signal);
+      equal(await isSettled(ready), false, "nothing takeable while a is in flight");
+      tx.rollback();
+      tx.close();
+      await withTimeout(ready, 5000, "whenReadable after rollback");
+    }));
+
+  await t.step("resolves on abort", () =>
+    withChannel(async (ch) => {
+      const abort = new AbortController();
+      const ready = ch.whenReadable(abort.signal);
+      equal(await isSettled(ready), false);
+      abort.abort();
+      await withTimeout(ready, 5000, "whenReadable after abort");
+    }));
+
+  await t.step(
+    "a reopened channel with events is readable at once",
+    () =>
+      inTempDir(async (dir) => {
+        await reopened(dir, (ch) => putCommitted(ch, "a"));
+        await reopened(dir, async (ch) => {
+          equal(await isSettled(ch.whenReadable(new AbortController().signal)), true);
+        });
+      }),
+  );
+});
+
+Deno.test("FileChannel keeps committed events across a clean close", async (t) => {
+  await t.step(
+    "events, order, headers and bodies survive stop and start",
+    () =>
+      inTempDir(async (dir) => {
+        await reopened(dir, async (ch) => {
+          const tx = ch.getTransaction();
+          tx.begin();
+          tx.put(textEvent("a", { k: "1" }));
+          tx.put({ headers: {}, body: new Uint8Array([0, 255, 7]) });
+          await tx.commit();
+          tx.close();
+          await putCommitted(ch, "c");
+        });
+        await reopened(dir, (ch) => {
+          equal(ch.size(), 3);
+          const tx = ch.getTransaction();
+          tx.begin();
+          deepStrictEqual([tx.take(), tx.take(), tx.take(), tx.take()], [
+            textEvent("a", { k: "1" }),
+            { headers: {}, body: new Uint8Array([0, 255, 7]) },
+            textEvent("c"),
+            undefined,
+          ]);
+          tx.rollback();
+          tx.close();
+        });
+      }),
+  );
+
+  await t.step("a committed take is gone after reopening", () =>
+    inTempDir(async (dir) => {
+      await reopened(dir, async (ch) => {
+        await putCommitted(ch, "a", "b", "c");
+        deepStrictEqual(await takeCommitted(ch, 2), ["a", "b"]);
+      });
+      await reopened(dir, async (ch) => deepStrictEqual(await takeCommitted(ch), ["c"]));
+      await reopened(dir, (ch) => equal(ch.size(), 0));
+    }));
+
+  await t.step(
+    "events taken but not committed at stop are delivered again",
+    () =>
+      inTempDir(async (dir) => {
+        await reopened(dir, async (ch) => {
+          await putCommitted(ch, "a", "b");
+          const tx = ch.getTransaction();
+          tx.begin();
+          tx.take();
+          // stopped with the take open
+        });
+        await reopened(dir, async (ch) => deepStrictEqual(await takeCommitted(ch), ["a", "b"]));
+      }),
+  );
+
+  await t.step(
+    "new events go after the old ones, also once the channel was emptied",
+    () =>
+      inTempDir(async (dir) => {
+        await reopened(dir, (ch) => putCommitted(ch, "a", "b"));
+        await reopened(dir, async (ch) => {
+          await putCommitted(ch, "c");
+          deepStrictEqual(await takeCommitted(ch), ["a", "b", "c"]);
+        });
+        await reopened(dir, async (ch) => {
+          await putCommitted(ch, "d");
+          deepStrictEqual(await takeCommitted(ch), ["d"]);
+        });
+      }),
+  );
+
+  await t.step(
+    "the database is in the first data dir and every dir is locked",
+    () =>
+      inTempDir(async (dir) => {
+        const ch = fileChannel(dir, { dataDirs: [`${dir}/d1`, `${dir}/d2`] });
+        await ch.start();
+        try {
+          equal(ch.databasePath, `${dir}/d1/${DATABASE_FILE}`);
+          for (const sub of ["checkpoint", "d1", "d2"]) {
+            ok((await Deno.stat(`${dir}/${sub}/${LOCK_FILE}`)).isFile, `${sub} has ${LOCK_FILE}`);
+          }
+          ok((await Deno.stat(`${dir}/d1/${DATABASE_FILE}`)).isFile);
+        } finally {
+          await ch.stop();
+        }
+      }),
+  );
+});
+
+Deno.test("FileChannel reopens after kill -9 with exactly the committed events", async () => {
+  await inTempDir(async (dir) => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", CHILD, "crash", dir],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(child.stderr).text();
+    const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let out = "";
+    while (!out.includes("ready\n")) {
+      const { value, done } = await lines.read();
+      if (done) break;
+      out += value;
+    }
+    child.kill("SIGKILL");
+    await lines.cancel();
+    const status = await child.status;
+    const errors = await stderr;
+    ok(out.includes("ready\n"), `the child never got ready: ${out}${errors}`);
+    equal(status.signal, "SIGKILL");
+    // a and b were taken and committed; c was taken uncommitted; x was put uncommitted.
+    await reopened(dir, (ch) => {
+      equal(ch.size(), 3);
+      const tx = ch.getTransaction();
+      tx.begin();
+      deepStrictEqual([tx.take(), tx.take(), tx.take(), tx.take()], [
+        textEvent("c", { n: "c" }),
+        textEvent("d", { n: "d" }),
+        textEvent("e", { n: "e" }),
+        undefined,
+      ]);
+      tx.rollback();
+      tx.close();
+    });
+  });
+});
+
+Deno.test("FileChannel locks its directories against a second channel or agent", async (t) => {
+  await t.step(
+    "a second channel on the same directories fails to start",
+    () =>
+      withChannel(async (_, dir) => {
+        const second = fileChannel(dir);
+        await rejects(second.start(), (err: unknown) => {
+          ok(err instanceof ChannelError);
+          equal(
+            err.message,
+            `Cannot lock checkpointDir "${dir}/checkpoint": another channel or agent holds it ` +
+              `(process ${Deno.pid}); give each file channel its own checkpointDir and dataDirs`,
+          );
+          return true;
+        });
+        equal(second.size(), 0);
+      }),
+  );
+
+  await t.step(
+    "sharing only the data dir fails too, and releases what it locked",
+    () =>
+      withChannel(async (first, dir) => {
+        await putCommitted(first, "a");
+        const second = fileChannel(dir, { checkpointDir: `${dir}/other` });
+        await rejects(second.start(), /Cannot lock dataDirs ".*\/data": another channel or agent/);
+        // The failed start let go of its checkpoint lock.
+        const third = fileChannel(dir, { checkpointDir: `${dir}/other`, dataDirs: [`${dir}/d3`] });
+        await third.start();
+        await third.stop();
+        deepStrictEqual(await takeCommitted(first), ["a"], "the first channel is untouched");
+      }),
+  );
+
+  await t.step(
+    "SQLite's own exclusive lock keeps other connections out",
+    () =>
+      withChannel(async (ch) => {
+        await putCommitted(ch, "a");
+        const other = new DatabaseSync(ch.databasePath);
+        try {
+          throws(() => other.prepare("SELECT count(*) FROM events").get(), /database is locked/);
+        } finally {
+          other.close();
+        }
+      }),
+  );
+
+  await t.step(
+    "a database held by a connection that skipped the directory lock",
+    () =>
+      inTempDir(async (dir) => {
+        await reopened(dir, (ch) => putCommitted(ch, "a"));
+        const path = `${dir}/data/${DATABASE_FILE}`;
+        const other = new DatabaseSync(path);
+        try {
+          other.exec("PRAGMA locking_mode = EXCLUSIVE; PRAGMA user_version = 1");
+          await rejects(
+            fileChannel(dir).start(),
+            new RegExp(
+              `Cannot open "${path}": database is locked; another channel or agent has it open$`,
+            ),
+          );
+        } finally {
+          other.close();
+        }
+        await reopened(dir, async (ch) => deepStrictEqual(await takeCommitted(ch), ["a"]));
+      }),
+  );
+
+  await t.step(
+    "a stopped channel's directories can be opened again",
+    () =>
+      inTempDir(async (dir) => {
+        await reopened(dir, () => {});
+        await reopened(dir, () => {});
+      }),
+  );
+
+  await t.step("checkpointDir may be the data dir", () =>
+    inTempDir(async (dir) => {
+      await reopened(dir, (ch) => putCommitted(ch, "a"), {
+        checkpointDir: `${dir}/data`,
+      });
+    }));
+
+  await t.step(
+    "another process fails to open the directories while they are held",
+    () =>
+      withChannel(async (_, dir) => {
+        const { code, stdout } = await new Deno.Command(Deno.execPath(), {
+          args: ["run", "-A", CHILD, "open", dir],
+          stdin: "null",
+          stderr: "inherit",
+        }).output();
+        equal(code, 3);
+        match(
+          DECODER.decode(stdout),
+          new RegExp(`another channel or agent holds it \\(process ${Deno.pid}\\)`),
+        );
+      }),
+  );
+
+  await t.step("and succeeds once they are released", () =>
+    inTempDir(async (dir) => {
+      await reopened(dir, () => {});
+      const { code, stdout } = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", CHILD, "open", dir],
+        stdin: "null",
+        stderr: "inherit",
+      }).output();
+      equal(DECODER.decode(stdout), "opened\n");
+      equal(code, 0);
+    }));
+});
+
+Deno.test("FileChannel refuses puts below minimumRequiredSpace", async () => {
+  await inTempDir(async (dir) => {
+    await reopened(dir, (ch) => putCommitted(ch, "a", "b"));
+    await reopened(dir, async (ch) => {
+      const tx = ch.getTransaction();
+      tx.begin();
+      tx.put(textEvent("c"));
+      await rejects(tx.commit(), (err: unknown) => {
+        ok(err instanceof ChannelError);
+        ok(!(err instanceof ChannelFullError));
+        match(
+          err.message,
+          new RegExp(
+            `^Refusing puts on channel "c1": "${dir}/data" has \\d+ bytes .* free, below ` +
+              `minimumRequiredSpace ${Number.MAX_SAFE_INTEGER} bytes .*; free some space or ` +
+              `lower minimumRequiredSpace$`,
+          ),
+        );
+        return true;
+      });
+      tx.rollback();
+      tx.close();
+      deepStrictEqual(await takeCommitted(ch), ["a", "b"], "takes go on");
+    }, { minimumRequiredSpace: Number.MAX_SAFE_INTEGER });
+  });
+});
+
+Deno.test("FileChannel reports a database it cannot use and leaves it alone", async (t) => {
+  await t.step("a file that is not a database", () =>
+    inTempDir(async (dir) => {
+      await Deno.mkdir(`${dir}/data`);
+      const path = `${dir}/data/${DATABASE_FILE}`;
+      const garbage = new Uint8Array(8192).map((_, i) => (i * 7) % 251);
+      await Deno.writeFile(path, garbage);
+      const ch = fileChannel(dir);
+      await rejects(ch.start(), (err: unknown) => {
+        ok(err instanceof ChannelError);
+        equal(
+          err.message,
+          `Cannot open "${path}": file is not a database; move it aside (with its -wal file, ` +
+            `if any) to start the channel empty; the events in it are lost`,
+        );
+        return true;
+      });
+      deepStrictEqual(await Deno.readFile(path), garbage, "the file is untouched");
+      await rejects(ch.start(), /file is not a database/, "the locks were released");
+    }));
+
+  await t.step("a damaged page of a real channel database", () =>
+    inTempDir(async (dir) => {
+      await reopened(dir, async (ch) => {
+        const big = "x".repeat(1000);
+        for (let i = 0; i < 5; i++) await putCommitted(ch, ...Array(100).fill(big));
+      });
+      const path = `${dir}/data/${DATABASE_FILE}`;
+      const bytes = await Deno.readFile(path);
+      ok(bytes.length > 20 * 4096, `database of ${bytes.length} bytes`);
+      bytes.fill(0xa5, 10 * 4096, 11 * 4096); // one b-tree page overwritten
+      await Deno.writeFile(path, bytes);
+      await rejects(
+        fileChannel(dir).start(),
+        new RegExp(`^ChannelError: Cannot open "${path}": .*move it aside.*events in it are lost$`),
+      );
+    }));
+
+  await t.step("an SQLite database of something else", () =>
+    inTempDir(async (dir) => {
+      await Deno.mkdir(`${dir}/data`);
+      const path = `${dir}/data/${DATABASE_FILE}`;
+      const other = new DatabaseSync(path);
+      other.exec("CREATE TABLE accounts (id INTEGER PRIMARY KEY)");
+      other.close();
+      await rejects(
+        fileChannel(dir).start(),
+        new RegExp(`Cannot open "${path}": not a flume-ws file channel database`),
+      );
+    }));
+
+  await t.step("a directory that cannot be created", () =>
+    inTempDir(async (dir) => {
+      await Deno.writeTextFile(`${dir}/file`, "");
+      await rejects(
+        fileChannel(dir, { dataDirs: [`${dir}/file/data`] }).start(),
+        new RegExp(`^ChannelError: Cannot create dataDirs "${dir}/file/data": `),
+      );
+    }));
+});
+
+/** Resolves file-channel settings from `props`; returns them and the reported messages. */
+function resolveFile(props: Record<string, string>): {
+  settings: ReturnType<typeof resolveSettings>;
+  messages: string[];
+} {
+  const raw = new Map<string, RawProperty>(
+    Object.entries(props).map(([k, value], i) => [k, { value, line: i + 1 }]),
+  );
+  const messages: string[] = [];
+  const report: Reporter = (issue) =>
+    messages.push(`${issue.severity ?? "error"} ${issue.property}: ${issue.message}`);
+  const settings = resolveSettings("channels.c1", FILE_CHANNEL_SPEC, raw, report);
+  return { settings, messages };
+}
+
+Deno.test("FILE_CHANNEL_SPEC: Flume's properties, defaults and checks", async (t) => {
+  await t.step("Flume's defaults", () => {
+    const { settings, messages } = resolveFile({});
+    deepStrictEqual(messages, []);
+    equal(settings.number("capacity"), 1000000);
+    equal(settings.number("transactionCapacity"), 10000);
+    equal(settings.number("keep-alive"), 3);
+    equal(settings.number("minimumRequiredSpace"), 524288000);
+  });
+
+  await t.step("default directories under ~/.flume-ws/file-channel", async () => {
+    const home = Deno.env.get("HOME");
+    const dir = await Deno.makeTempDir();
+    try {
+      Deno.env.set("HOME", dir);
+      const ch = FILE_CHANNEL.create({
+        name: "c1",
+        settings: resolveFile({}).settings,
+        counters: new CounterRegistry(),
+        log: SILENT_LOG,
+        clock: new FakeClock(),
+      }) as FileChannel;
+      equal(ch.checkpointDir, `${dir}/.flume-ws/file-channel/checkpoint`);
+      deepStrictEqual(ch.dataDirs, [`${dir}/.flume-ws/file-channel/data`]);
+      equal(ch.capacity, 1000000);
+      equal(ch.transactionCapacity, 10000);
+      equal(ch.keepAliveMs, 3000);
+      equal(expandHome("~/x"), `${dir}/x`);
+      equal(expandHome("/abs/~/x"), "/abs/~/x");
+    } finally {
+      if (home === undefined) Deno.env.delete("HOME");
+      else Deno.env.set("HOME", home);
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+
+  await t.step("dataDirs is split on commas, as Flume splits it", () => {
+    const ch = FILE_CHANNEL.create({
+      name: "c1",
+      settings: resolveFile({ checkpointDir: "/x/cp", dataDirs: " /x/d1 , /x/d 2,," }).settings,
+      counters: new CounterRegistry(),
+      log: SILENT_LOG,
+      clock: new FakeClock(),
+    }) as FileChannel;
+    deepStrictEqual(ch.dataDirs, ["/x/d1", "/x/d 2"]);
+    equal(ch.checkpointDir, "/x/cp");
+    deepStrictEqual(resolveFile({ dataDirs: " , " }).messages, [
+      'error dataDirs: Invalid dataDirs " , ": expected at least one directory',
+    ]);
+  });
+
+  await t.step("jdbc and Flume's class names are the same type", () => {
+    const registry = builtinRegistry();
+    for (
+      const name of [
+        "file",
+        "jdbc",
+        "JDBC",
+        "org.apache.flume.channel.file.FileChannel",
+        "org.apache.flume.channel.jdbc.JdbcChannel",
+      ]
+    ) {
+      equal(registry.spec("channel", name), FILE_CHANNEL_SPEC, name);
+      equal(registry.channel(name), FILE_CHANNEL, name);
+    }
+  });
+
+  await t.step("transactionCapacity larger than capacity is an error", () => {
+    deepStrictEqual(resolveFile({ capacity: "10", transactionCapacity: "11" }).messages, [
+      "error transactionCapacity: transactionCapacity 11 is larger than capacity 10",
+    ]);
+    deepStrictEqual(resolveFile({ transactionCapacity: "1000001" }).messages, [
+      "error transactionCapacity: transactionCapacity 1000001 is larger than capacity 1000000",
+    ]);
+    deepStrictEqual(resolveFile({ capacity: "10", transactionCapacity: "10" }).messages, []);
+  });
+
+  await t.step("bad values are errors", () => {
+    deepStrictEqual(resolveFile({ minimumRequiredSpace: "-1", "keep-alive": "x" }).messages, [
+      'error minimumRequiredSpace: Invalid minimumRequiredSpace "-1": must be at least 0',
+      'error keep-alive: Invalid keep-alive "x": expected a whole number',
+    ]);
+  });
+
+  await t.step("Flume's other properties are accepted without a word", () => {
+    deepStrictEqual(
+      resolveFile({
+        useDualCheckpoints: "true",
+        backupCheckpointDir: "/backup",
+        checkpointInterval: "60000",
+        maxFileSize: "1048576",
+        "use-log-replay-v1": "false",
+        "use-fast-replay": "true",
+        checkpointOnClose: "false",
+      }).messages,
+      [],
+    );
+  });
+
+  await t.step("encryption is accepted with one warning that it is not done", () => {
+    deepStrictEqual(
+      resolveFile({
+        "encryption.activeKey": "key-0",
+        "encryption.cipherProvider": "AESCTRNOPADDING",
+        "encryption.keyProvider": "JCEKSFILE",
+      }).messages,
+      [
+        "warning encryption.activeKey: Encryption is not supported: events are stored unencrypted",
+      ],
+    );
+  });
+});
+
+Deno.test("agent start fails with one line when a file channel's directory is held", async () => {
+  await inTempDir(async (dir) => {
+    const conf = `${dir}/flume.conf`;
+    await Deno.writeTextFile(
+      conf,
+      [
+        "a1.sources = r1",
+        "a1.channels = c1 c2",
+        "a1.sinks = k1",
+        "a1.sources.r1.type = seq",
+        "a1.sources.r1.totalEvents = 1",
+        "a1.sources.r1.channels = c1 c2",
+        "a1.sinks.k1.type = null",
+        "a1.sinks.k1.channel = c1",
+        "a1.channels.c1.type = file",
+        `a1.channels.c1.checkpointDir = ${dir}/checkpoint`,
+        `a1.channels.c1.dataDirs = ${dir}/data`,
+        "a1.channels.c1.minimumRequiredSpace = 0",
+        "a1.channels.c2.type = jdbc",
+        `a1.channels.c2.checkpointDir = ${dir}/checkpoint`,
+        `a1.channels.c2.dataDirs = ${dir}/data`,
+        "",
+      ].join("\n"),
+    );
+    const { code, stderr } = await runCli(["agent", "-n", "a1", "-f", conf]);
+    equal(code, 1, stderr);
+    const lines = stderr.trimEnd().split("\n");
+    match(
+      lines[lines.length - 1],
+      new RegExp(
+        `^error: Cannot lock checkpointDir "${dir}/checkpoint": another channel or agent ` +
+          `holds it \\(process \\d+\\); give each file channel its own checkpointDir and dataDirs$`,
+      ),
+    );
+    ok(!/^\s+at /m.test(stderr), "no stack trace");
+  });
+});
