@@ -308,18 +308,19 @@ export function loadAgentConfig(text: string, options: LoadOptions): AgentConfig
   );
   const checkBatch = (c: ComponentConfig, group: Group, channel: string): void => {
     const tx = txCapacity.get(channel);
-    const batch = c.settings.get("batchSize");
-    if (tx === undefined || !c.settings.isValid("batchSize")) return;
+    const property = c.spec.batchSizeProperty ?? "batchSize";
+    const batch = c.settings.get(property);
+    if (tx === undefined || !c.settings.isValid(property)) return;
     if (typeof batch !== "number" || batch <= tx) return;
     const id = `${group}.${c.name}`;
     issue(
       "error",
-      c.settings.line("batchSize") ?? listed[group].get(c.name)!.props.get("type")?.line,
-      `batchSize ${batch} is larger than channel "${channel}"'s transactionCapacity ${tx}`,
+      c.settings.line(property) ?? listed[group].get(c.name)!.props.get("type")?.line,
+      `${property} ${batch} is larger than channel "${channel}"'s transactionCapacity ${tx}`,
       {
         component: id,
-        property: "batchSize",
-        hint: `set ${prefix}${id}.batchSize to at most ${tx}, ` +
+        property,
+        hint: `set ${prefix}${id}.${property} to at most ${tx}, ` +
           `or raise ${prefix}channels.${channel}.transactionCapacity`,
       },
     );

@@ -25,6 +25,12 @@ export interface ComponentSpec {
   readonly summary: string;
   readonly properties: readonly PropertySpec[];
   readonly patterns?: readonly PatternSpec[];
+  /**
+   * The property holding the most events per channel transaction, checked
+   * against the channel's `transactionCapacity` (file_roll's is
+   * `sink.batchSize`). @default "batchSize"
+   */
+  readonly batchSizeProperty?: string;
   /** Cross-property checks, run after every property parsed. */
   readonly check?: (settings: Settings, report: Reporter) => void;
 }

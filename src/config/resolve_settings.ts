@@ -1,7 +1,7 @@
 import type { ComponentSpec, Reporter } from "./component_spec.ts";
 import { type RawProperty, Settings } from "./settings.ts";
 import { parseValue, type PropertyValue } from "./spec.ts";
-import { didYouMean } from "./suggest.ts";
+import { didYouMeanProperty } from "./suggest.ts";
 
 /**
  * Parses a component's raw properties against its spec: every problem goes
@@ -36,7 +36,7 @@ export function resolveSettings(
       severity: "warning",
       property: name,
       message: `Unknown property "${name}" for type ${spec.type}: ignored`,
-      hint: didYouMean(name, known),
+      hint: didYouMeanProperty(name, known),
     });
   }
   for (const prop of spec.properties) {

@@ -37,3 +37,19 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   const match = closest(word, candidates);
   return match === undefined ? undefined : `did you mean "${match}"?`;
 }
+
+/**
+ * `did you mean "x"?` for a property name: the closest candidate, or else
+ * the one candidate that is `word` under a prefix (`batchSize` for
+ * file_roll's `sink.batchSize`); otherwise undefined.
+ */
+export function didYouMeanProperty(
+  word: string,
+  candidates: readonly string[],
+): string | undefined {
+  const close = didYouMean(word, candidates);
+  if (close !== undefined) return close;
+  const suffix = `.${word.toLowerCase()}`;
+  const prefixed = candidates.filter((c) => c.toLowerCase().endsWith(suffix));
+  return prefixed.length === 1 ? `did you mean "${prefixed[0]}"?` : undefined;
+}

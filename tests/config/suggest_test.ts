@@ -1,5 +1,5 @@
 import { equal } from "node:assert/strict";
-import { closest, didYouMean, editDistance } from "../../src/config/suggest.ts";
+import { closest, didYouMean, didYouMeanProperty, editDistance } from "../../src/config/suggest.ts";
 
 Deno.test("editDistance counts single-character edits, ignoring case", async (t) => {
   const rows: readonly [string, string, number][] = [
@@ -51,4 +51,13 @@ Deno.test("didYouMean phrases the suggestion as a hint", () => {
   equal(didYouMean("maxBytesTolog", ["maxBytesToLog"]), 'did you mean "maxBytesToLog"?');
   equal(didYouMean("retrydelay", ["retryDelay", "retryMaxDelay"]), 'did you mean "retryDelay"?');
   equal(didYouMean("elasticsearch", ["logger", "null"]), undefined);
+});
+
+Deno.test("didYouMeanProperty also finds a property under a prefix", () => {
+  const properties = ["sink.directory", "sink.batchSize", "sink.pathManager.prefix"];
+  equal(didYouMeanProperty("sink.batchsize", properties), 'did you mean "sink.batchSize"?');
+  equal(didYouMeanProperty("batchSize", properties), 'did you mean "sink.batchSize"?');
+  equal(didYouMeanProperty("Directory", properties), 'did you mean "sink.directory"?');
+  equal(didYouMeanProperty("prefix", [...properties, "header.prefix"]), undefined, "ambiguous");
+  equal(didYouMeanProperty("size", properties), undefined);
 });

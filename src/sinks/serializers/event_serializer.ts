@@ -1,0 +1,31 @@
+import type { Event } from "../../core/event.ts";
+
+/**
+ * Turns events into the bytes a file sink writes (Flume's EventSerializer).
+ * A serializer writes whole events only: the sink writes a batch's bytes at
+ * once, so a file never holds part of an event.
+ */
+export interface EventSerializer {
+  /** Appends the bytes of `event` to `out`, in order. */
+  write(event: Event, out: Uint8Array[]): void;
+}
+
+/** The `sink.serializer.*` settings a serializer is created with. */
+export interface SerializerOptions {
+  /** Append `\n` after each event body (TEXT only). @default true */
+  readonly appendNewline: boolean;
+}
+
+/** A serializer type: the names `sink.serializer` accepts and its factory. */
+export interface SerializerDefinition {
+  /** The canonical name (`TEXT`, `json`); names match case-insensitively. */
+  readonly name: string;
+  /** Other accepted names, such as Flume's builder class name. */
+  readonly aliases: readonly string[];
+  /** One line describing the output. */
+  readonly summary: string;
+  /** Whether `sink.serializer.appendNewline` applies to it. */
+  readonly usesAppendNewline: boolean;
+  /** A serializer configured with `options`. */
+  create(options: SerializerOptions): EventSerializer;
+}

@@ -1,0 +1,59 @@
+import type { Event } from "../../core/event.ts";
+import type { EventSerializer, SerializerDefinition } from "./event_serializer.ts";
+
+/** The value of `bodyEncoding` on a line whose body is base64. */
+export const BASE64_ENCODING = "base64";
+
+/** One line of the json serializer's output, parsed. */
+export interface JsonEventLine {
+  readonly headers: Record<string, string>;
+  /** The body as text, or as base64 when `bodyEncoding` is `"base64"`. */
+  readonly body: string;
+  /** Present, and `"base64"`, only when the body is not valid UTF-8. */
+  readonly bodyEncoding?: typeof BASE64_ENCODING;
+}
+
+/**
+ * One JSON object per line (JSON Lines): `{"headers":{…},"body":"text"}`
+ * when the body is valid UTF-8, else
+ * `{"headers":{…},"body":"<base64>","bodyEncoding":"base64"}`. Either way
+ * the body's bytes can be restored exactly. The shape is the one Flume's
+ * HTTP source JSONHandler reads (one object of its array per line).
+ */
+export class JsonSerializer implements EventSerializer {
+  readonly #decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  readonly #encoder = new TextEncoder();
+
+  write(event: Event, out: Uint8Array[]): void {
+    out.push(this.#encoder.encode(JSON.stringify(this.line(event)) + "\n"));
+  }
+
+  /** The object written for `event`. */
+  line(event: Event): JsonEventLine {
+    const text = this.#text(event.body);
+    return text === undefined
+      ? { headers: event.headers, body: event.body.toBase64(), bodyEncoding: BASE64_ENCODING }
+      : { headers: event.headers, body: text };
+  }
+
+  /** The body as text, or undefined when it is not valid UTF-8. */
+  #text(body: Uint8Array): string | undefined {
+    try {
+      return this.#decoder.decode(body);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** The `json` serializer type. */
+export const JSON_SERIALIZER: SerializerDefinition = {
+  name: "json",
+  aliases: [],
+  summary:
+    'One JSON object per line: headers, and the body as text or as base64 with "bodyEncoding":"base64"',
+  usesAppendNewline: false,
+  create(): EventSerializer {
+    return new JsonSerializer();
+  },
+};
