@@ -1,6 +1,20 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { runCli, withTempDir } from "../support/cli.ts";
 
+Deno.test("check accepts conf/flume.conf and every example configuration", async (t) => {
+  const files = ["conf/flume.conf"];
+  for await (const entry of Deno.readDir(new URL("../../conf/examples/", import.meta.url))) {
+    if (entry.name.endsWith(".conf")) files.push(`conf/examples/${entry.name}`);
+  }
+  for (const file of files.sort()) {
+    await t.step(file, async () => {
+      const { code, stderr } = await runCli(["check", "-n", "a1", "-f", file]);
+      strictEqual(code, 0, stderr);
+      ok(!/ error: /.test(stderr), stderr);
+    });
+  }
+});
+
 Deno.test("check accepts the seed plugin's example configurations unchanged", async (t) => {
   for (const file of ["conf/examples/seed-echo.conf", "conf/examples/seed-coinbase.conf"]) {
     await t.step(file, async () => {
