@@ -1,0 +1,133 @@
+/**
+ * The benchmark's scenarios and the flume.conf each agent scenario runs.
+ * Component sizes are realistic production values, stated in the report.
+ *
+ * @module
+ */
+
+/** Which process a scenario runs. */
+export type ScenarioId = "sender" | "ceiling" | "memory-null" | "file-null" | "memory-file_roll";
+
+/** One measured configuration. */
+export interface Scenario {
+  readonly id: ScenarioId;
+  /** `(a)`…`(d)` as the issue names them; `(0)` for the sender check. */
+  readonly tag: string;
+  readonly title: string;
+  /** Events/s of this scenario over the ceiling's, at least; undefined when none. */
+  readonly minRatio?: number;
+  /** Peak RSS in MB (10^6 bytes), at most; undefined when none. */
+  readonly maxRssMb?: number;
+  /** p99 latency in ms at the latency rate, at most; undefined when not measured. */
+  readonly maxP99Ms?: number;
+}
+
+/** Every scenario, in report order. */
+export const SCENARIOS: readonly Scenario[] = [
+  { id: "sender", tag: "(0)", title: "sender alone → raw TCP reader (no WebSocket parsing)" },
+  { id: "ceiling", tag: "(a)", title: "ceiling: bare built-in WebSocket, counts messages" },
+  {
+    id: "memory-null",
+    tag: "(b)",
+    title: "agent: websocket → memory → null",
+    minRatio: 0.85,
+    maxRssMb: 150,
+    maxP99Ms: 5,
+  },
+  {
+    id: "file-null",
+    tag: "(c)",
+    title: "websocket → file → null",
+    minRatio: 0.25,
+    maxP99Ms: 20,
+  },
+  {
+    id: "memory-file_roll",
+    tag: "(d)",
+    title: "websocket → memory → file_roll (json)",
+    minRatio: 0.5,
+  },
+];
+
+/** The scenario with this id. */
+export function scenario(id: ScenarioId): Scenario {
+  const found = SCENARIOS.find((s) => s.id === id);
+  if (!found) throw new RangeError(`Unknown scenario "${id}"`);
+  return found;
+}
+
+/** True for the scenarios that run an agent. */
+export function isAgentScenario(id: ScenarioId): boolean {
+  return id !== "sender" && id !== "ceiling";
+}
+
+/** The component settings every agent scenario uses; printed with the results. */
+export const AGENT_SETTINGS: Readonly<Record<string, Readonly<Record<string, string | number>>>> = {
+  "websocket source": { retryDelay: 1, backlogCapacity: 10_000 },
+  "memory channel": { capacity: 100_000, transactionCapacity: 10_000 },
+  "file channel": { capacity: 1_000_000, transactionCapacity: 10_000 },
+  "null sink (and latency sink)": { batchSize: 1_000 },
+  "file_roll sink": {
+    "sink.serializer": "json",
+    "sink.batchSize": 1_000,
+    "sink.rollInterval": 30,
+  },
+};
+
+/** Where an agent scenario connects and keeps its files. */
+export interface ConfTarget {
+  /** The sender's `ws://` URL. */
+  readonly url: string;
+  /** A fresh directory for the file channel and the file_roll sink. */
+  readonly workDir: string;
+  /** Use the latency sink instead of the null sink. */
+  readonly latency?: boolean;
+}
+
+/** The flume.conf (agent `a1`: source w1, channel c1, sink k1) of an agent scenario. */
+export function agentConf(id: ScenarioId, target: ConfTarget): string {
+  if (!isAgentScenario(id)) throw new RangeError(`Scenario "${id}" runs no agent`);
+  const lines = [
+    "a1.sources = w1",
+    "a1.channels = c1",
+    "a1.sinks = k1",
+    "a1.sources.w1.type = websocket",
+    "a1.sources.w1.channels = c1",
+    `a1.sources.w1.endpoint = ${target.url}`,
+    ...settingLines("a1.sources.w1", AGENT_SETTINGS["websocket source"]),
+  ];
+  if (id === "file-null") {
+    lines.push(
+      "a1.channels.c1.type = file",
+      `a1.channels.c1.checkpointDir = ${target.workDir}/checkpoint`,
+      `a1.channels.c1.dataDirs = ${target.workDir}/data`,
+      ...settingLines("a1.channels.c1", AGENT_SETTINGS["file channel"]),
+    );
+  } else {
+    lines.push(
+      "a1.channels.c1.type = memory",
+      ...settingLines("a1.channels.c1", AGENT_SETTINGS["memory channel"]),
+    );
+  }
+  lines.push("a1.sinks.k1.channel = c1");
+  if (id === "memory-file_roll") {
+    lines.push(
+      "a1.sinks.k1.type = file_roll",
+      `a1.sinks.k1.sink.directory = ${target.workDir}/out`,
+      ...settingLines("a1.sinks.k1", AGENT_SETTINGS["file_roll sink"]),
+    );
+  } else {
+    lines.push(
+      `a1.sinks.k1.type = ${target.latency ? "latency" : "null"}`,
+      ...settingLines("a1.sinks.k1", AGENT_SETTINGS["null sink (and latency sink)"]),
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+function settingLines(
+  prefix: string,
+  settings: Readonly<Record<string, string | number>>,
+): string[] {
+  return Object.entries(settings).map(([k, v]) => `${prefix}.${k} = ${v}`);
+}
