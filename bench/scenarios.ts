@@ -66,10 +66,12 @@ export const AGENT_SETTINGS: Readonly<Record<string, Readonly<Record<string, str
   "websocket source": { retryDelay: 1, backlogCapacity: 10_000 },
   "memory channel": { capacity: 100_000, transactionCapacity: 10_000 },
   "file channel": { capacity: 1_000_000, transactionCapacity: 10_000 },
-  "null sink (and latency sink)": { batchSize: 1_000 },
+  // Sinks take as much as one channel transaction holds: a durable channel
+  // or file pays one fsync per batch.
+  "null sink (and latency sink)": { batchSize: 10_000 },
   "file_roll sink": {
     "sink.serializer": "json",
-    "sink.batchSize": 1_000,
+    "sink.batchSize": 10_000,
     "sink.rollInterval": 30,
   },
 };

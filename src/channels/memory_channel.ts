@@ -4,7 +4,7 @@ import { type Channel, ChannelError, ChannelFullError, type Transaction } from "
 import type { Clock } from "../core/clock.ts";
 import type { ChannelDefinition, ComponentContext } from "../core/component.ts";
 import { CHANNEL_COUNTERS, type CounterGroup } from "../core/counters.ts";
-import type { Event } from "../core/event.ts";
+import { type Event, eventSize } from "../core/event.ts";
 import { Queue } from "../core/queue.ts";
 
 /** Flume's "hard internal limit of about 200 GB" used when byteCapacity is 0. */
@@ -165,9 +165,9 @@ export class MemoryChannel implements Channel {
   _take(): Event | undefined {
     const event = this.#queue.shift();
     if (event) {
-      this.#queuedBytes -= event.body.byteLength;
+      this.#queuedBytes -= eventSize(event);
       this.#inflight++;
-      this.#inflightBytes += event.body.byteLength;
+      this.#inflightBytes += eventSize(event);
     }
     return event;
   }
@@ -261,7 +261,7 @@ class MemoryTransaction implements Transaction {
       );
     }
     this.#puts.push(event);
-    this.#putBytes += event.body.byteLength;
+    this.#putBytes += eventSize(event);
   }
 
   putAll(events: readonly Event[]): void {
@@ -281,7 +281,7 @@ class MemoryTransaction implements Transaction {
     const event = this.#channel._take();
     if (event) {
       this.#takes.push(event);
-      this.#takeBytes += event.body.byteLength;
+      this.#takeBytes += eventSize(event);
     }
     return event;
   }

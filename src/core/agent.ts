@@ -9,6 +9,9 @@ import { CounterRegistry } from "./counters.ts";
 import type { Log } from "./log.ts";
 import { PollingRunner } from "./polling_runner.ts";
 
+/** How long a busy sink runner may keep the event loop: see the runner's options. */
+const SINK_YIELD_EVERY_MS = 1000;
+
 /** Collaborators of an Agent. */
 export interface AgentOptions {
   readonly registry: Registry;
@@ -67,6 +70,11 @@ export class Agent {
         clock,
         log: logFor("sink", sink.name),
         channels: [sink.channel],
+        // A sink only runs while its channel holds events, and a WebSocket
+        // flood keeps timers waiting: yielding to them every 10 ms would
+        // stall the sink for the whole flood. A sink goes IDLE (and so lets
+        // timers run) as soon as it has drained its channel.
+        yieldEveryMs: SINK_YIELD_EVERY_MS,
       })
     );
     this.sources = config.sources.map((c) => {

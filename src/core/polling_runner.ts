@@ -14,15 +14,17 @@ export interface PollingRunnerOptions {
   /** The longest wait. @default 5000 */
   readonly maxBackoffMs?: number;
   /**
+   * How long a run of READY calls may keep the event loop before yielding
+   * to timers and I/O. @default 10
+   */
+  readonly yieldEveryMs?: number;
+  /**
    * Channels the work drains. After an IDLE (nothing more to take) the wait
    * ends as soon as one of them is readable: an idle sink reacts at once to
    * new events, while a BACKOFF or an error always waits out the delay.
    */
   readonly channels?: readonly Channel[];
 }
-
-/** How long the runner may keep the event loop before yielding to I/O. */
-const YIELD_EVERY_MS = 10;
 
 /**
  * Flume's SinkRunner / PollableSourceRunner loop: calls `process` until
@@ -62,6 +64,7 @@ export class PollingRunner {
     const { clock, log, channels = [] } = this.#options;
     const increment = this.#options.backoffIncrementMs ?? 1000;
     const max = this.#options.maxBackoffMs ?? 5000;
+    const yieldEvery = this.#options.yieldEveryMs ?? 10;
     let consecutive = 0;
     let lastYield = clock.now();
     while (!signal.aborted) {
@@ -77,7 +80,7 @@ export class PollingRunner {
       if (signal.aborted) break;
       if (status === "READY") {
         consecutive = 0;
-        if (clock.now() - lastYield >= YIELD_EVERY_MS) {
+        if (clock.now() - lastYield >= yieldEvery) {
           await new Promise((resolve) => setImmediate(resolve));
           lastYield = clock.now();
         }

@@ -1,4 +1,4 @@
-import type { Event } from "../../core/event.ts";
+import { type Event, eventText } from "../../core/event.ts";
 import type { EventSerializer, SerializerDefinition } from "./event_serializer.ts";
 
 /** The value of `bodyEncoding` on a line whose body is base64. */
@@ -30,7 +30,7 @@ export class JsonSerializer implements EventSerializer {
 
   /** The object written for `event`. */
   line(event: Event): JsonEventLine {
-    const text = this.#text(event.body);
+    const text = eventText(event) ?? this.#text(event.body);
     return text === undefined
       ? { headers: event.headers, body: event.body.toBase64(), bodyEncoding: BASE64_ENCODING }
       : { headers: event.headers, body: text };

@@ -8,6 +8,11 @@ import type { Event } from "../../core/event.ts";
 import type { Log } from "../../core/log.ts";
 import { Queue } from "../../core/queue.ts";
 
+/** Events that make a batch worth handing over at once, without waiting for the tick's end. */
+const MIN_FLUSH_AT = 512;
+/** A put slower than this (a durable channel's fsync) makes the next batches bigger. */
+const SLOW_PUT_MS = 2;
+
 /** Collaborators and limits of a Backlog. */
 export interface BacklogOptions {
   /** Events held at most, including the batch being put. */
@@ -43,6 +48,12 @@ export class Backlog {
   #scheduled = false;
   readonly #stop = new AbortController();
   #unreported = 0;
+  /**
+   * How many waiting events start a put during a flood: MIN_FLUSH_AT, grown
+   * (up to the channels' transaction size) while puts are slow, so that a
+   * durable channel pays its fsync for big batches, not for many small ones.
+   */
+  #flushAt = MIN_FLUSH_AT;
   #lastWarning = -Infinity;
   #summary: Promise<void> | undefined;
 
@@ -64,14 +75,27 @@ export class Backlog {
       return false;
     }
     this.#queue.push(event);
-    if (!this.#delivering && !this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(() => {
-        this.#scheduled = false;
-        if (!this.#delivering && !this.#stop.signal.aborted) this.#delivering = this.#deliver();
-      });
+    if (this.#delivering) return true; // the loop takes it with the next batch
+    if (this.#queue.length >= this.#flushAt) {
+      // A flood: Deno delivers buffered frames back to back in microtasks and
+      // timers wait until the socket runs dry, so hand batches over now.
+      this.#delivering = this.#deliver();
+    } else {
+      this.#scheduleFlush();
     }
     return true;
+  }
+
+  /** Delivers what is waiting after this turn of the event loop (a trickle). */
+  #scheduleFlush(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (!this.#delivering && !this.#stop.signal.aborted && this.size > 0) {
+        this.#delivering = this.#deliver(true);
+      }
+    });
   }
 
   /**
@@ -112,8 +136,13 @@ export class Backlog {
       this.#committed.clear();
       this.#options.counters.add("AppendBatchReceivedCount");
     }
+    const started = this.#options.clock.now();
     try {
       await this.#processor.processEventBatch(this.#batch, { skip: this.#committed });
+      const slow = this.#options.clock.now() - started >= SLOW_PUT_MS;
+      this.#flushAt = slow
+        ? Math.min(this.#flushAt * 2, this.#processor.maxBatch)
+        : Math.max(MIN_FLUSH_AT, this.#flushAt >> 1);
     } catch (err) {
       if (err instanceof BatchPutError) { for (const c of err.committed) this.#committed.add(c); }
       throw err;
@@ -124,13 +153,21 @@ export class Backlog {
     this.#batch = undefined;
   }
 
-  async #deliver(): Promise<void> {
+  /**
+   * Puts batches until the backlog is empty, or, in a flood (`all` false),
+   * until fewer than the flush threshold wait: the rest go at the next flush.
+   */
+  async #deliver(all = false): Promise<void> {
     const { clock, counters, log } = this.#options;
     const base = this.#options.retryMs ?? 100;
     const max = this.#options.maxRetryMs ?? 5000;
     let failures = 0;
     try {
       while (this.size > 0 && !this.#stop.signal.aborted) {
+        if (!all && !this.#batch && this.#queue.length < this.#flushAt) {
+          this.#scheduleFlush();
+          break;
+        }
         try {
           await this.#putNext();
           failures = 0;
@@ -146,8 +183,6 @@ export class Backlog {
           }
           await clock.sleep(wait, this.#stop.signal);
         }
-        // Let the socket deliver more messages between batches.
-        if (this.size > 0) await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.#delivering = undefined;

@@ -61,7 +61,6 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
   let opened = false;
   let messages = 0;
   let cause: string | undefined;
-  let lastMessageAt = clock.now();
 
   let ws: SocketLike;
   try {
@@ -100,7 +99,6 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
 
   ws.onopen = (): void => {
     opened = true;
-    lastMessageAt = clock.now();
     options.onOpen();
     for (const text of options.initMessages) ws.send(text);
     if (options.ping) void heartbeat(options.ping.message, options.ping.intervalMs);
@@ -109,7 +107,6 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
   ws.onmessage = (event: { data: unknown }): void => {
     if (finished) return;
     messages++;
-    lastMessageAt = clock.now();
     const data = event.data;
     options.onMessage(typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer));
   };
@@ -134,14 +131,25 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
     }
   }
 
+  /**
+   * Recycles the connection once no message came for idleMs. It looks at the
+   * message count every idleMs / 4 instead of reading the clock per message,
+   * so it acts between idleMs and 1.25 × idleMs after the last message.
+   */
   async function watchIdle(idleMs: number): Promise<void> {
+    let seen = messages;
+    let quietSince = clock.now();
     while (!life.signal.aborted) {
-      const left = lastMessageAt + idleMs - clock.now();
+      if (messages !== seen) {
+        seen = messages;
+        quietSince = clock.now();
+      }
+      const left = quietSince + idleMs - clock.now();
       if (left <= 0) {
         close(`no message for ${idleMs / 1000} s (idleTimeout)`, 4000);
         return;
       }
-      await clock.sleep(left, life.signal);
+      await clock.sleep(Math.min(left, idleMs / 4), life.signal);
     }
   }
 

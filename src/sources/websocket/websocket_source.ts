@@ -7,8 +7,8 @@ import type {
   Source,
   SourceDefinition,
 } from "../../core/component.ts";
-import { type CounterGroup, SOURCE_COUNTERS } from "../../core/counters.ts";
-import type { Event } from "../../core/event.ts";
+import { type CounterCell, type CounterGroup, SOURCE_COUNTERS } from "../../core/counters.ts";
+import { TextEvent } from "../../core/event.ts";
 import type { Log } from "../../core/log.ts";
 import { explainTlsFailure } from "../../tls/explain.ts";
 import { diagnoseEndpoint } from "./diagnose_endpoint.ts";
@@ -114,7 +114,6 @@ function socketOptions(
 
 /** Shared by events without headers; copy before adding any. */
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
-const ENCODER = new TextEncoder();
 
 /**
  * The WebSocket source: connects, sends the init messages, turns every
@@ -128,6 +127,7 @@ export class WebSocketSource implements Source {
   readonly #backlog: Backlog;
   readonly #backoff: ReconnectBackoff;
   readonly #where: string;
+  readonly #received: CounterCell;
   #open: OpenSocket = builtinSocket();
   #stop = new AbortController();
   #loop: Promise<void> | undefined;
@@ -138,6 +138,7 @@ export class WebSocketSource implements Source {
     this.counters = options.counters;
     this.#options = options;
     this.#where = redactUrl(options.endpoint);
+    this.#received = options.counters.cell("EventReceivedCount");
     this.#backlog = new Backlog(processor, {
       capacity: options.backlogCapacity,
       counters: options.counters,
@@ -209,12 +210,12 @@ export class WebSocketSource implements Source {
   }
 
   #receive(data: string | Uint8Array): void {
-    const event: Event = {
-      headers: NO_HEADERS,
-      body: typeof data === "string" ? ENCODER.encode(data) : data,
-    };
-    this.counters.add("EventReceivedCount");
-    this.#backlog.push(event);
+    this.#received.value++;
+    this.#backlog.push(
+      typeof data === "string"
+        ? new TextEvent(data, NO_HEADERS)
+        : { headers: NO_HEADERS, body: data },
+    );
   }
 
   #report(outcome: ConnectionOutcome, stopping: boolean): void {
