@@ -66,20 +66,20 @@ Deno.test("agent: -Dflume.root.logger=WARN,console hides INFO lines", async () =
 Deno.test("agent: a second signal exits at once without draining", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    // A fast source into a big channel and a logger sink that takes one
-    // event per transaction: by the time 20000 lines are out, the channel
-    // holds far more than can drain in a second.
+    // The sink posts to a port where nothing listens: every batch is rolled
+    // back, so the channel can never drain and only a second signal ends it.
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const closedPort = (listener.addr as Deno.NetAddr).port;
+    listener.close();
     const conf = await tempConf(
       dir,
-      SEQ_TO_LOGGER.replace("totalEvents = 3", "batchSize = 10000")
-        .replace(
-          "type = memory",
-          "type = memory\na1.channels.c1.capacity = 2000000\n" +
-            "a1.channels.c1.transactionCapacity = 10000",
-        ),
+      SEQ_TO_LOGGER.replace("type = logger", "type = http").replace(
+        "a1.sinks.k1.channel = c1",
+        `a1.sinks.k1.channel = c1\na1.sinks.k1.endpoint = http://127.0.0.1:${closedPort}/`,
+      ),
     );
     const agent = new AgentProcess(["-n", "a1", "-f", conf, "--drain-timeout", "600"]);
-    await agent.waitFor(EVENT_LINE, 20_000);
+    await agent.waitFor(/Agent a1 started/);
     agent.kill("SIGTERM");
     await agent.waitFor(/SIGTERM received/);
     // A repeat within 500 ms counts as the same signal (a terminal's Ctrl-C
