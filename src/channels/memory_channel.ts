@@ -1,11 +1,13 @@
 import { getHeapStatistics } from "node:v8";
 import type { ComponentSpec } from "../config/component_spec.ts";
-import { type Channel, ChannelError, ChannelFullError, type Transaction } from "../core/channel.ts";
+import { type Channel, ChannelFullError, type Transaction } from "../core/channel.ts";
 import type { Clock } from "../core/clock.ts";
 import type { ChannelDefinition, ComponentContext } from "../core/component.ts";
 import { CHANNEL_COUNTERS, type CounterGroup } from "../core/counters.ts";
 import { type Event, eventSize } from "../core/event.ts";
 import { Queue } from "../core/queue.ts";
+import { StagedTransaction } from "./staged_transaction.ts";
+import { WakeSet } from "./wake_set.ts";
 
 /** Flume's "hard internal limit of about 200 GB" used when byteCapacity is 0. */
 const UNLIMITED_BYTES = 200 * 1024 ** 3;
@@ -110,8 +112,8 @@ export class MemoryChannel implements Channel {
   /** Events taken by open transactions: still counted against capacity. */
   #inflight = 0;
   #inflightBytes = 0;
-  #roomWaiters = new Set<() => void>();
-  #readers = new Set<() => void>();
+  readonly #roomWaiters: WakeSet = new WakeSet();
+  readonly #readers: WakeSet = new WakeSet();
 
   /** A channel with Flume's defaults for omitted options. */
   constructor(name: string, counters: CounterGroup, options: MemoryChannelOptions, clock: Clock) {
@@ -135,8 +137,8 @@ export class MemoryChannel implements Channel {
   }
 
   stop(): Promise<void> {
-    for (const wake of this.#roomWaiters) wake();
-    for (const wake of this.#readers) wake();
+    this.#roomWaiters.wakeAll();
+    this.#readers.wakeAll();
     return Promise.resolve();
   }
 
@@ -149,16 +151,8 @@ export class MemoryChannel implements Channel {
   }
 
   whenReadable(signal: AbortSignal): Promise<void> {
-    if (this.#queue.length > 0 || signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.#readers.delete(done);
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      this.#readers.add(done);
-      signal.addEventListener("abort", done, { once: true });
-    });
+    if (this.#queue.length > 0) return Promise.resolve();
+    return this.#readers.wait(signal);
   }
 
   /** @internal Removes the head event for a take. */
@@ -173,7 +167,12 @@ export class MemoryChannel implements Channel {
   }
 
   /** @internal Commits puts and takes once there is room, waiting up to keep-alive. */
-  async _commit(puts: Event[], putBytes: number, takes: number, takeBytes: number): Promise<void> {
+  async _commit(
+    puts: readonly Event[],
+    putBytes: number,
+    takes: number,
+    takeBytes: number,
+  ): Promise<void> {
     const fits = (): boolean =>
       this.size() - takes + puts.length <= this.capacity &&
       this.#queuedBytes + this.#inflightBytes - takeBytes + putBytes <= this.byteLimit;
@@ -189,8 +188,8 @@ export class MemoryChannel implements Channel {
     this.#queuedBytes += putBytes;
     this.#inflight -= takes;
     this.#inflightBytes -= takeBytes;
-    if (takes > 0) { for (const wake of this.#roomWaiters) wake(); }
-    if (puts.length > 0) { for (const wake of this.#readers) wake(); }
+    if (takes > 0) this.#roomWaiters.wakeAll();
+    if (puts.length > 0) this.#readers.wakeAll();
   }
 
   /** @internal Returns taken events to the head, in order. */
@@ -200,7 +199,7 @@ export class MemoryChannel implements Channel {
     this.#queuedBytes += takeBytes;
     this.#inflight -= takes.length;
     this.#inflightBytes -= takeBytes;
-    for (const wake of this.#readers) wake();
+    this.#readers.wakeAll();
   }
 
   /**
@@ -217,121 +216,40 @@ export class MemoryChannel implements Channel {
           `${this.size()} of ${this.capacity} events`,
       );
     }
-    const timeout = new AbortController();
-    const wake = (): void => timeout.abort();
-    this.#roomWaiters.add(wake);
-    try {
-      await this.#clock.sleep(left, timeout.signal);
-    } finally {
-      this.#roomWaiters.delete(wake);
-    }
+    await this.#roomWaiters.sleep(this.#clock, left);
   }
 }
 
-/** "committing" lasts while a commit waits for room; nothing else may touch the transaction. */
-type TxState = "new" | "open" | "committing" | "completed" | "closed";
-
-class MemoryTransaction implements Transaction {
+/** A transaction of a MemoryChannel; it keeps the body bytes of its puts and takes. */
+class MemoryTransaction extends StagedTransaction<Event> {
   readonly #channel: MemoryChannel;
-  #state: TxState = "new";
-  #puts: Event[] = [];
   #putBytes = 0;
-  #takes: Event[] = [];
   #takeBytes = 0;
-  #putAttempts = 0;
-  #takeAttempts = 0;
 
   constructor(channel: MemoryChannel) {
+    super("MemoryTransaction", channel);
     this.#channel = channel;
   }
 
-  begin(): void {
-    if (this.#state !== "new") throw new ChannelError(`Transaction already ${this.#state}`);
-    this.#state = "open";
-  }
-
-  put(event: Event): void {
-    this.#requireOpen("put");
-    this.#putAttempts++;
-    if (this.#puts.length >= this.#channel.transactionCapacity) {
-      throw new ChannelError(
-        `Put queue for MemoryTransaction of capacity ${this.#channel.transactionCapacity} ` +
-          `full, consider committing more frequently, increasing capacity or increasing ` +
-          `thread count`,
-      );
-    }
-    this.#puts.push(event);
+  protected override onPut(event: Event): void {
     this.#putBytes += eventSize(event);
   }
 
-  putAll(events: readonly Event[]): void {
-    for (const event of events) this.put(event);
-  }
-
-  take(): Event | undefined {
-    this.#requireOpen("take");
-    this.#takeAttempts++;
-    if (this.#takes.length >= this.#channel.transactionCapacity) {
-      throw new ChannelError(
-        `Take list for MemoryTransaction, capacity ${this.#channel.transactionCapacity} ` +
-          `full, consider committing more frequently, increasing capacity, or increasing ` +
-          `thread count`,
-      );
-    }
+  protected takeFromChannel(): Event | undefined {
     const event = this.#channel._take();
-    if (event) {
-      this.#takes.push(event);
-      this.#takeBytes += eventSize(event);
-    }
+    if (event) this.#takeBytes += eventSize(event);
     return event;
   }
 
-  async commit(): Promise<void> {
-    this.#requireOpen("commit");
-    this.#state = "committing";
-    try {
-      await this.#channel._commit(this.#puts, this.#putBytes, this.#takes.length, this.#takeBytes);
-    } catch (err) {
-      this.#state = "open"; // refused: the caller rolls back
-      throw err;
-    }
-    this.#state = "completed";
-    const c = this.#channel.counters;
-    c.add("EventPutSuccessCount", this.#puts.length);
-    c.add("EventTakeSuccessCount", this.#takes.length);
-    this.#flushAttempts();
-    this.#puts = [];
-    this.#takes = [];
+  protected eventOf(taken: Event): Event {
+    return taken;
   }
 
-  rollback(): void {
-    this.#requireOpen("rollback");
-    this.#channel._rollback(this.#takes, this.#takeBytes);
-    this.#state = "completed";
-    this.#flushAttempts();
-    this.#puts = [];
-    this.#takes = [];
+  protected commitToChannel(puts: readonly Event[], takes: readonly Event[]): Promise<void> {
+    return this.#channel._commit(puts, this.#putBytes, takes.length, this.#takeBytes);
   }
 
-  close(): void {
-    if (this.#state === "committing") {
-      throw new ChannelError("Cannot close: transaction is committing, await its commit first");
-    }
-    if (this.#state === "open") this.rollback();
-    this.#state = "closed";
-  }
-
-  #flushAttempts(): void {
-    const c = this.#channel.counters;
-    c.add("EventPutAttemptCount", this.#putAttempts);
-    c.add("EventTakeAttemptCount", this.#takeAttempts);
-    this.#putAttempts = 0;
-    this.#takeAttempts = 0;
-  }
-
-  #requireOpen(op: string): void {
-    if (this.#state !== "open") {
-      throw new ChannelError(`Cannot ${op}: transaction is ${this.#state}, not open`);
-    }
+  protected rollbackInChannel(takes: readonly Event[]): void {
+    this.#channel._rollback(takes, this.#takeBytes);
   }
 }

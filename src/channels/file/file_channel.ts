@@ -15,6 +15,7 @@ import { DirectoryLock } from "./directory_lock.ts";
 import { DATABASE_FILE, EventStore, type StoredEvent } from "./event_store.ts";
 import { formatBytes, usableSpace } from "./free_space.ts";
 import { FileTransaction } from "./file_transaction.ts";
+import { WakeSet } from "../wake_set.ts";
 
 /** Events read from the database at a time when a take finds none in memory. */
 const READ_AHEAD = 256;
@@ -73,8 +74,8 @@ export class FileChannel implements Channel {
   readonly #clock: Clock;
   readonly #log: Log;
   #open: OpenState | undefined;
-  #roomWaiters = new Set<() => void>();
-  #readers = new Set<() => void>();
+  readonly #roomWaiters: WakeSet = new WakeSet();
+  readonly #readers: WakeSet = new WakeSet();
 
   /** A channel with Flume's defaults for omitted options; nothing is opened until start(). */
   constructor(name: string, counters: CounterGroup, options: FileChannelOptions, clock: Clock) {
@@ -117,8 +118,8 @@ export class FileChannel implements Channel {
   stop(): Promise<void> {
     const open = this.#open;
     this.#open = undefined;
-    for (const wake of this.#roomWaiters) wake();
-    for (const wake of this.#readers) wake();
+    this.#roomWaiters.wakeAll();
+    this.#readers.wakeAll();
     if (!open) return Promise.resolve();
     try {
       open.store.close();
@@ -143,16 +144,8 @@ export class FileChannel implements Channel {
   }
 
   whenReadable(signal: AbortSignal): Promise<void> {
-    if (this.#takeable() > 0 || signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.#readers.delete(done);
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      this.#readers.add(done);
-      signal.addEventListener("abort", done, { once: true });
-    });
+    if (this.#takeable() > 0) return Promise.resolve();
+    return this.#readers.wait(signal);
   }
 
   /** @internal The open state a new transaction works on; ChannelError when closed. */
@@ -198,8 +191,8 @@ export class FileChannel implements Channel {
     if (puts.length > 0) this.#checkFreeSpace();
     open.store.write(puts, takes.map((t) => t.seq));
     open.inflight -= takes.length;
-    if (takes.length > 0) { for (const wake of this.#roomWaiters) wake(); }
-    if (puts.length > 0) { for (const wake of this.#readers) wake(); }
+    if (takes.length > 0) this.#roomWaiters.wakeAll();
+    if (puts.length > 0) this.#readers.wakeAll();
   }
 
   /** @internal Returns taken events to the head, in their original order. */
@@ -214,7 +207,7 @@ export class FileChannel implements Channel {
       open.buffer = mergeBySeq(open.buffer, sorted);
     }
     open.inflight -= takes.length;
-    for (const wake of this.#readers) wake();
+    this.#readers.wakeAll();
   }
 
   /** Locks the directories and opens the database, unless already open. */
@@ -315,14 +308,7 @@ export class FileChannel implements Channel {
           `${this.size()} of ${this.capacity} events`,
       );
     }
-    const timeout = new AbortController();
-    const wake = (): void => timeout.abort();
-    this.#roomWaiters.add(wake);
-    try {
-      await this.#clock.sleep(left, timeout.signal);
-    } finally {
-      this.#roomWaiters.delete(wake);
-    }
+    await this.#roomWaiters.sleep(this.#clock, left);
   }
 }
 
