@@ -305,8 +305,10 @@ export class FileRollSink implements Sink {
 
   /** Writes the events to the current file (opened if needed); returns its path. */
   async #write(events: readonly Event[]): Promise<string> {
+    const serializer = this.#serializer;
     const chunks: Uint8Array[] = [];
-    for (const event of events) this.#serializer.write(event, chunks);
+    if (serializer.writeBatch) chunks.push(serializer.writeBatch(events));
+    else for (const event of events) serializer.write(event, chunks);
     const file = this.#file ?? await this.#openNext(events.length);
     try {
       await file.append(chunks);

@@ -8,6 +8,11 @@ import type { Event } from "../../core/event.ts";
 export interface EventSerializer {
   /** Appends the bytes of `event` to `out`, in order. */
   write(event: Event, out: Uint8Array[]): void;
+  /**
+   * The bytes of a whole batch at once, when the serializer can make them
+   * faster than event by event (one text encode for the batch).
+   */
+  writeBatch?(events: readonly Event[]): Uint8Array;
 }
 
 /** The `sink.serializer.*` settings a serializer is created with. */

@@ -25,15 +25,22 @@ export class JsonSerializer implements EventSerializer {
   readonly #encoder = new TextEncoder();
 
   write(event: Event, out: Uint8Array[]): void {
-    // The same text as JSON.stringify(this.line(event)), without building the
-    // object: this runs once per event.
+    out.push(this.#encoder.encode(this.#lineText(event)));
+  }
+
+  writeBatch(events: readonly Event[]): Uint8Array {
+    let text = "";
+    for (const event of events) text += this.#lineText(event);
+    return this.#encoder.encode(text);
+  }
+
+  /** The same text as JSON.stringify(this.line(event)) + "\n", without building the object. */
+  #lineText(event: Event): string {
     const headers = isEmpty(event.headers) ? "{}" : JSON.stringify(event.headers);
     const text = eventText(event) ?? this.#text(event.body);
-    out.push(this.#encoder.encode(
-      text === undefined
-        ? `{"headers":${headers},"body":"${event.body.toBase64()}","bodyEncoding":"base64"}\n`
-        : `{"headers":${headers},"body":${JSON.stringify(text)}}\n`,
-    ));
+    return text === undefined
+      ? `{"headers":${headers},"body":"${event.body.toBase64()}","bodyEncoding":"base64"}\n`
+      : `{"headers":${headers},"body":${JSON.stringify(text)}}\n`;
   }
 
   /** The object written for `event`. */
