@@ -10,7 +10,7 @@ import type { Log } from "./log.ts";
 import { PollingRunner } from "./polling_runner.ts";
 
 /** How long a busy sink runner may keep the event loop: see the runner's options. */
-const SINK_YIELD_EVERY_MS = 1000;
+const SINK_YIELD_EVERY_MS = 250;
 
 /** Collaborators of an Agent. */
 export interface AgentOptions {
@@ -73,7 +73,8 @@ export class Agent {
         // A sink only runs while its channel holds events, and a WebSocket
         // flood keeps timers waiting: yielding to them every 10 ms would
         // stall the sink for the whole flood. A sink goes IDLE (and so lets
-        // timers run) as soon as it has drained its channel.
+        // timers run) as soon as it has drained its channel, and does not
+        // yield at all while the channel is over half full.
         yieldEveryMs: SINK_YIELD_EVERY_MS,
       })
     );

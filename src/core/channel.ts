@@ -40,6 +40,8 @@ export interface Transaction {
 export interface Channel {
   readonly name: string;
   readonly counters: CounterGroup;
+  /** Most events the channel holds. */
+  readonly capacity: number;
   /** Most events one transaction may put or take. */
   readonly transactionCapacity: number;
   /** Opens the channel (files, locks). */

@@ -65,6 +65,10 @@ export class PollingRunner {
     const increment = this.#options.backoffIncrementMs ?? 1000;
     const max = this.#options.maxBackoffMs ?? 5000;
     const yieldEvery = this.#options.yieldEveryMs ?? 10;
+    // While a channel it drains is over half full, the runner keeps going:
+    // a WebSocket flood keeps timers waiting, so a yield would stall the
+    // sink until the flood pauses and let the channel overflow.
+    const filling = (): boolean => channels.some((c) => c.size() * 2 > c.capacity);
     let consecutive = 0;
     let lastYield = clock.now();
     while (!signal.aborted) {
@@ -80,7 +84,7 @@ export class PollingRunner {
       if (signal.aborted) break;
       if (status === "READY") {
         consecutive = 0;
-        if (clock.now() - lastYield >= yieldEvery) {
+        if (clock.now() - lastYield >= yieldEvery && !filling()) {
           await new Promise((resolve) => setImmediate(resolve));
           lastYield = clock.now();
         }

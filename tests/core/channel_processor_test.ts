@@ -66,6 +66,10 @@ class SpyChannel implements Channel {
   get counters(): CounterGroup {
     return this.inner.counters;
   }
+  get capacity(): number {
+    return this.inner.capacity;
+  }
+
   get transactionCapacity(): number {
     return this.inner.transactionCapacity;
   }
