@@ -11,6 +11,7 @@ import type { Channel } from "../src/core/channel.ts";
 import type { ComponentContext, Sink, SinkDefinition } from "../src/core/component.ts";
 import { type CounterGroup, SINK_COUNTERS } from "../src/core/counters.ts";
 import type { Status } from "../src/core/lifecycle.ts";
+import { countBatch } from "../src/sinks/sink_batch.ts";
 import type { LatencyRecorder } from "./latency_recorder.ts";
 import { epochMicros } from "./epoch_clock.ts";
 import { readTimestamp } from "./message_format.ts";
@@ -92,9 +93,7 @@ export class LatencySink implements Sink {
     const c = this.counters;
     c.add("EventDrainAttemptCount", taken);
     c.add("EventDrainSuccessCount", taken);
-    if (taken === 0) c.add("BatchEmptyCount");
-    else if (taken < this.batchSize) c.add("BatchUnderflowCount");
-    else c.add("BatchCompleteCount");
+    countBatch(c, taken, this.batchSize);
     return taken < this.batchSize ? "IDLE" : "READY";
   }
 }

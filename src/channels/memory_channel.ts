@@ -1,5 +1,6 @@
 import { getHeapStatistics } from "node:v8";
 import type { ComponentSpec } from "../config/component_spec.ts";
+import { capacityProperties, checkCapacities } from "./capacity_properties.ts";
 import { type Channel, ChannelFullError, type Transaction } from "../core/channel.ts";
 import type { Clock } from "../core/clock.ts";
 import type { ChannelDefinition, ComponentContext } from "../core/component.ts";
@@ -33,21 +34,7 @@ export const MEMORY_CHANNEL_SPEC: ComponentSpec = {
   aliases: ["org.apache.flume.channel.MemoryChannel"],
   summary: "Events in an in-memory queue; fast, lost if the agent dies",
   properties: [
-    { name: "capacity", kind: "int", default: 100, min: 1, doc: "Most events held" },
-    {
-      name: "transactionCapacity",
-      kind: "int",
-      default: 100,
-      min: 1,
-      doc: "Most events one transaction puts or takes",
-    },
-    {
-      name: "keep-alive",
-      kind: "int",
-      default: 3,
-      min: 0,
-      doc: "Seconds a commit waits for room before ChannelFullError",
-    },
+    ...capacityProperties({ capacity: 100, transactionCapacity: 100 }),
     {
       name: "byteCapacity",
       kind: "int",
@@ -64,18 +51,7 @@ export const MEMORY_CHANNEL_SPEC: ComponentSpec = {
       doc: "Percent of byteCapacity kept free for headers",
     },
   ],
-  check(settings, report): void {
-    if (!settings.isValid("capacity") || !settings.isValid("transactionCapacity")) return;
-    const capacity = settings.number("capacity");
-    const tx = settings.number("transactionCapacity");
-    if (tx > capacity) {
-      report({
-        property: "transactionCapacity",
-        message: `transactionCapacity ${tx} is larger than capacity ${capacity}`,
-        hint: "transactionCapacity must be at most capacity",
-      });
-    }
-  },
+  check: checkCapacities,
 };
 
 /** The `memory` channel type. */

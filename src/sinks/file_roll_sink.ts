@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { ComponentSpec, Reporter } from "../config/component_spec.ts";
 import type { Settings } from "../config/settings.ts";
 import { didYouMean } from "../config/suggest.ts";
-import { type Channel, ChannelError, type Transaction } from "../core/channel.ts";
+import { type Channel, ChannelError } from "../core/channel.ts";
 import type { Clock } from "../core/clock.ts";
 import type { ComponentContext, Sink, SinkDefinition } from "../core/component.ts";
 import { type CounterGroup, SINK_COUNTERS } from "../core/counters.ts";
@@ -12,6 +12,7 @@ import type { Status } from "../core/lifecycle.ts";
 import type { Log } from "../core/log.ts";
 import { BatchFile } from "./batch_file.ts";
 import { defaultFileName } from "./path_manager.ts";
+import { countBatch, takeBatch } from "./sink_batch.ts";
 import {
   type EventSerializer,
   findSerializer,
@@ -269,9 +270,7 @@ export class FileRollSink implements Sink {
       tx.close();
     }
     c.add("EventDrainSuccessCount", taken.length);
-    if (taken.length === 0) c.add("BatchEmptyCount");
-    else if (taken.length < this.batchSize) c.add("BatchUnderflowCount");
-    else c.add("BatchCompleteCount");
+    countBatch(c, taken.length, this.batchSize);
     return taken.length < this.batchSize ? "IDLE" : "READY";
   }
 
@@ -396,15 +395,4 @@ export class FileRollSink implements Sink {
     }
     this.#log.info(`Created directory ${this.directory}`);
   }
-}
-
-/** Takes up to `max` events in order. */
-function takeBatch(tx: Transaction, max: number): Event[] {
-  const events: Event[] = [];
-  while (events.length < max) {
-    const event = tx.take();
-    if (event === undefined) break;
-    events.push(event);
-  }
-  return events;
 }

@@ -11,6 +11,7 @@ import { BATCH_CONTENT_TYPES, BatchBodyEncoder, type BatchFormat } from "./http_
 import { postBody, type PostResult } from "./http_request.ts";
 import { HTTP_SINK_SPEC, statusRules } from "./http_sink_spec.ts";
 import { StatusRules } from "./http_status_rules.ts";
+import { countBatch, takeBatch } from "./sink_batch.ts";
 
 /** The `http` sink type. */
 export const HTTP_SINK: SinkDefinition = {
@@ -209,19 +210,6 @@ export class HttpSink implements Sink {
   }
 
   #countBatch(taken: number): void {
-    if (taken === 0) this.counters.add("BatchEmptyCount");
-    else if (taken < this.batchSize) this.counters.add("BatchUnderflowCount");
-    else this.counters.add("BatchCompleteCount");
+    countBatch(this.counters, taken, this.batchSize);
   }
-}
-
-/** Takes up to `max` events from an open transaction. */
-function takeBatch(tx: Transaction, max: number): Event[] {
-  const events: Event[] = [];
-  while (events.length < max) {
-    const event = tx.take();
-    if (!event) break;
-    events.push(event);
-  }
-  return events;
 }

@@ -3,6 +3,7 @@ import type { Channel } from "../core/channel.ts";
 import type { ComponentContext, Sink, SinkDefinition } from "../core/component.ts";
 import { type CounterGroup, SINK_COUNTERS } from "../core/counters.ts";
 import type { Status } from "../core/lifecycle.ts";
+import { countBatch } from "./sink_batch.ts";
 
 /** The null sink's configuration, as Flume documents it. */
 export const NULL_SINK_SPEC: ComponentSpec = {
@@ -63,9 +64,7 @@ export class NullSink implements Sink {
     const c = this.counters;
     c.add("EventDrainAttemptCount", taken);
     c.add("EventDrainSuccessCount", taken);
-    if (taken === 0) c.add("BatchEmptyCount");
-    else if (taken < this.batchSize) c.add("BatchUnderflowCount");
-    else c.add("BatchCompleteCount");
+    countBatch(c, taken, this.batchSize);
     return taken < this.batchSize ? "IDLE" : "READY";
   }
 }

@@ -1,3 +1,4 @@
+import { capacityProperties, checkCapacities } from "../capacity_properties.ts";
 import type { ComponentSpec } from "../../config/component_spec.ts";
 import type { PropertySpec } from "../../config/spec.ts";
 
@@ -57,21 +58,7 @@ export const FILE_CHANNEL_SPEC: ComponentSpec = {
   summary: "Events in an embedded SQLite database, fsynced at every commit; survive kill -9 " +
     "and power loss",
   properties: [
-    { name: "capacity", kind: "int", default: 1000000, min: 1, doc: "Most events held" },
-    {
-      name: "transactionCapacity",
-      kind: "int",
-      default: 10000,
-      min: 1,
-      doc: "Most events one transaction puts or takes",
-    },
-    {
-      name: "keep-alive",
-      kind: "int",
-      default: 3,
-      min: 0,
-      doc: "Seconds a commit waits for room before ChannelFullError",
-    },
+    ...capacityProperties({ capacity: 1000000, transactionCapacity: 10000 }),
     {
       name: "checkpointDir",
       kind: "string",
@@ -121,16 +108,7 @@ export const FILE_CHANNEL_SPEC: ComponentSpec = {
         message: `Invalid dataDirs "${dataDirs}": expected at least one directory`,
       });
     }
-    if (!settings.isValid("capacity") || !settings.isValid("transactionCapacity")) return;
-    const capacity = settings.number("capacity");
-    const tx = settings.number("transactionCapacity");
-    if (tx > capacity) {
-      report({
-        property: "transactionCapacity",
-        message: `transactionCapacity ${tx} is larger than capacity ${capacity}`,
-        hint: "transactionCapacity must be at most capacity",
-      });
-    }
+    checkCapacities(settings, report);
   },
 };
 
