@@ -11,9 +11,9 @@
  * @module
  */
 import { FileChannel } from "../src/channels/file/mod.ts";
-import { SYSTEM_CLOCK } from "../src/core/clock.ts";
-import { CHANNEL_COUNTERS, CounterGroup } from "../src/core/counters.ts";
-import type { Event } from "../src/core/event.ts";
+import { SYSTEM_CLOCK } from "../src/api/clock.ts";
+import { CHANNEL_COUNTERS, CounterGroup } from "../src/api/counters.ts";
+import type { Event } from "../src/api/event.ts";
 
 const [events = 200_000, size = 200, batch = 1000] = Deno.args.slice(0, 3).map(Number);
 const base = Deno.args[3];

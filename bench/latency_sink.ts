@@ -6,94 +6,30 @@
  *
  * @module
  */
-import type { ComponentSpec } from "../src/config/component_spec.ts";
-import type { Channel } from "../src/core/channel.ts";
-import type { ComponentContext, Sink, SinkDefinition } from "../src/core/component.ts";
-import { type CounterGroup, SINK_COUNTERS } from "../src/core/counters.ts";
-import type { Status } from "../src/core/lifecycle.ts";
-import { countBatch } from "../src/sinks/sink_batch.ts";
+import { defineSink, type SinkDefinition } from "../src/api/component.ts";
+import type { Delivery } from "../src/api/sink.ts";
+import { int } from "../src/api/properties.ts";
 import type { LatencyRecorder } from "./latency_recorder.ts";
 import { epochMicros } from "./epoch_clock.ts";
 import { readTimestamp } from "./message_format.ts";
 
-/** The latency sink's configuration: the null sink's. */
-export const LATENCY_SINK_SPEC: ComponentSpec = {
-  category: "sink",
-  type: "latency",
-  aliases: [],
-  summary: "Bench only: the null sink, recording send-to-take latency of each event",
-  properties: [
-    { name: "batchSize", kind: "int", default: 100, min: 1, doc: "Most events per transaction" },
-  ],
-};
+const DISCARDED: Delivery = Object.freeze({ outcome: "commit" });
 
 /** The `latency` sink type, recording into `recorder`. */
 export function latencySinkDefinition(recorder: LatencyRecorder): SinkDefinition {
-  return {
-    spec: LATENCY_SINK_SPEC,
-    create(ctx: ComponentContext, channel: Channel): Sink {
-      const counters = ctx.counters.create("SINK", ctx.name, SINK_COUNTERS);
-      return new LatencySink(ctx.name, channel, counters, {
-        batchSize: ctx.settings.number("batchSize"),
-        recorder,
-      });
+  return defineSink({
+    type: "latency",
+    summary: "Bench only: the null sink, recording send-to-take latency of each event",
+    properties: {
+      batchSize: int({ default: 100, min: 1, doc: "Most events per transaction" }),
     },
-  };
-}
-
-/** Options of a LatencySink. */
-export interface LatencySinkOptions {
-  readonly batchSize: number;
-  readonly recorder: LatencyRecorder;
-}
-
-/** The null sink's transaction loop, plus one latency sample per take. */
-export class LatencySink implements Sink {
-  readonly name: string;
-  readonly channel: Channel;
-  readonly counters: CounterGroup;
-  readonly batchSize: number;
-  readonly #recorder: LatencyRecorder;
-
-  /** A sink draining `channel` in batches of `options.batchSize`. */
-  constructor(name: string, channel: Channel, counters: CounterGroup, options: LatencySinkOptions) {
-    this.name = name;
-    this.channel = channel;
-    this.counters = counters;
-    this.batchSize = options.batchSize;
-    this.#recorder = options.recorder;
-  }
-
-  start(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  stop(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  async process(): Promise<Status> {
-    const tx = this.channel.getTransaction();
-    let taken = 0;
-    try {
-      tx.begin();
-      while (taken < this.batchSize) {
-        const event = tx.take();
-        if (event === undefined) break;
-        this.#recorder.record(epochMicros() - readTimestamp(event.body));
-        taken++;
-      }
-      await tx.commit();
-    } catch (err) {
-      tx.rollback();
-      throw new Error(`Failed to discard events`, { cause: err });
-    } finally {
-      tx.close();
-    }
-    const c = this.counters;
-    c.add("EventDrainAttemptCount", taken);
-    c.add("EventDrainSuccessCount", taken);
-    countBatch(c, taken, this.batchSize);
-    return taken < this.batchSize ? "IDLE" : "READY";
-  }
+    create: ({ config }) => ({
+      batchSize: config.batchSize,
+      deliver(events): Promise<Delivery> {
+        const now = epochMicros();
+        for (const event of events) recorder.record(now - readTimestamp(event.body));
+        return Promise.resolve(DISCARDED);
+      },
+    }),
+  });
 }

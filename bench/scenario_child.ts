@@ -8,24 +8,19 @@
  * The agent scenarios run the product in-process: the flume.conf from
  * `scenarios.ts` read by `loadAgentConfig`, built by `Agent` from a
  * registry of the real source, channels and sinks — each sink wrapped only
- * to hear when a batch finishes (completion is read from the sink's own
- * `EventDrainSuccessCount`, exact to the batch, no polling), plus the
+ * to hear when a batch is delivered (completion is counted by the wrapper,
+ * exact to the batch, no polling), plus the
  * bench-only latency sink. There is no metrics endpoint yet, so the CLI
  * could not report completion.
  *
  * @module
  */
-import { FILE_CHANNEL } from "../src/channels/file/mod.ts";
-import { MEMORY_CHANNEL } from "../src/channels/memory_channel.ts";
 import { loadAgentConfig } from "../src/config/agent_config.ts";
 import { Agent } from "../src/core/agent.ts";
-import { SYSTEM_CLOCK } from "../src/core/clock.ts";
-import { CounterRegistry } from "../src/core/counters.ts";
-import type { Log } from "../src/core/log.ts";
-import { Registry } from "../src/registry.ts";
-import { FILE_ROLL_SINK } from "../src/sinks/file_roll_sink.ts";
-import { NULL_SINK } from "../src/sinks/null_sink.ts";
-import { WEBSOCKET_SOURCE } from "../src/sources/websocket/mod.ts";
+import { SYSTEM_CLOCK } from "../src/api/clock.ts";
+import { CounterRegistry } from "../src/api/counters.ts";
+import type { Log } from "../src/api/log.ts";
+import { BUILTIN, Registry } from "../src/registry.ts";
 import { epochMs } from "./epoch_clock.ts";
 import { LatencyRecorder, type LatencySummary } from "./latency_recorder.ts";
 import { type LoopLag, LoopLagMonitor } from "./loop_lag.ts";
@@ -140,8 +135,9 @@ async function runAgent(request: ChildRequest): Promise<ChildResult> {
   const recorder = new LatencyRecorder(request.latency ? request.messages : 0);
   const done = Promise.withResolvers<number>();
   let complete = false;
+  let delivered = 0;
   const accounted = (): { drained: number; dropped: number } => ({
-    drained: counters.get("SINK.k1")?.get("EventDrainSuccessCount") ?? 0,
+    drained: delivered,
     dropped: counters.get("SOURCE.w1")?.get("EventDroppedCount") ?? 0,
   });
   const check = (): void => {
@@ -152,11 +148,14 @@ async function runAgent(request: ChildRequest): Promise<ChildResult> {
       done.resolve(epochMs());
     }
   };
+  const watch = (drained: number): void => {
+    delivered += drained;
+    check();
+  };
   const registry = new Registry({
-    source: [WEBSOCKET_SOURCE],
-    channel: [MEMORY_CHANNEL, FILE_CHANNEL],
-    sink: [NULL_SINK, FILE_ROLL_SINK, latencySinkDefinition(recorder)].map((d) =>
-      watchedSinkDefinition(d, check)
+    ...BUILTIN,
+    sink: [...BUILTIN.sink, latencySinkDefinition(recorder)].map((d) =>
+      watchedSinkDefinition(d, watch)
     ),
   });
   const config = loadAgentConfig(
@@ -168,11 +167,11 @@ async function runAgent(request: ChildRequest): Promise<ChildResult> {
     {
       file: `${request.scenario}.conf`,
       agent: "a1",
-      specs: registry,
+      lookup: registry,
       variables: { env: () => undefined, sys: {} },
     },
   );
-  const agent = new Agent(config, { registry, clock: SYSTEM_CLOCK, logFor: stderrLog, counters });
+  const agent = new Agent(config, { clock: SYSTEM_CLOCK, logFor: stderrLog, counters });
   const start = measuring();
   await agent.start();
   // Only for the case where the last events were dropped, not drained: no batch follows them.

@@ -1,67 +1,36 @@
 /**
- * A sink type wrapped so that the benchmark hears about every finished
- * transaction: completion is detected by the sink's own counters right
- * after the batch that completes it, without polling. The wrapped sink
- * does all the work; the wrapper adds one call per batch.
+ * A sink type wrapped so that the benchmark hears about every delivered
+ * batch without polling: the wrapper counts what the wrapped writer
+ * delivered and calls back. The wrapped sink does all the work; the
+ * wrapper adds one call per batch.
  *
  * @module
  */
-import type { Channel } from "../src/core/channel.ts";
-import type { ComponentContext, Sink, SinkDefinition } from "../src/core/component.ts";
-import type { CounterGroup } from "../src/core/counters.ts";
-import type { Status } from "../src/core/lifecycle.ts";
+import type { SinkDefinition } from "../src/api/component.ts";
+import type { Delivery, SinkWriter } from "../src/api/sink.ts";
 
-/** Called after every `process()` of a watched sink, with that sink. */
-export type AfterProcess = (sink: Sink) => void;
+/** Called after every batch a watched sink delivered, with how many events it drained. */
+export type AfterDelivery = (drained: number) => void;
 
-/** `definition` with each sink it creates reporting to `after` after every batch. */
+/** `definition` with each writer it creates reporting to `after` after every delivered batch. */
 export function watchedSinkDefinition(
   definition: SinkDefinition,
-  after: AfterProcess,
+  after: AfterDelivery,
 ): SinkDefinition {
   return {
-    spec: definition.spec,
-    create(ctx: ComponentContext, channel: Channel): Sink {
-      return new WatchedSink(definition.create(ctx, channel), after);
+    ...definition,
+    create(ctx): SinkWriter {
+      const writer = definition.create(ctx);
+      return {
+        batchSize: writer.batchSize,
+        start: () => writer.start?.() ?? Promise.resolve(),
+        stop: () => writer.stop?.() ?? Promise.resolve(),
+        async deliver(events): Promise<Delivery> {
+          const delivery = await writer.deliver(events);
+          if (delivery.outcome === "commit") after(delivery.drained ?? events.length);
+          return delivery;
+        },
+      };
     },
   };
-}
-
-/** Delegates to `inner`; calls `after` once each `process()` has finished. */
-class WatchedSink implements Sink {
-  readonly #inner: Sink;
-  readonly #after: AfterProcess;
-
-  constructor(inner: Sink, after: AfterProcess) {
-    this.#inner = inner;
-    this.#after = after;
-  }
-
-  get name(): string {
-    return this.#inner.name;
-  }
-
-  get counters(): CounterGroup {
-    return this.#inner.counters;
-  }
-
-  get channel(): Channel {
-    return this.#inner.channel;
-  }
-
-  start(): Promise<void> {
-    return this.#inner.start();
-  }
-
-  stop(): Promise<void> {
-    return this.#inner.stop();
-  }
-
-  async process(): Promise<Status> {
-    try {
-      return await this.#inner.process();
-    } finally {
-      this.#after(this);
-    }
-  }
 }

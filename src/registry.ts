@@ -1,7 +1,18 @@
+/**
+ * The built-in components, by kind: adding a component is its definition
+ * and one line here. Only the CLI and the benchmarks import this file.
+ *
+ * @module
+ */
+import type {
+  ComponentKind,
+  ComponentLookup,
+  DefinitionOf,
+  SourceDefinition,
+} from "./api/component.ts";
 import { FILE_CHANNEL } from "./channels/file/mod.ts";
 import { MEMORY_CHANNEL } from "./channels/memory_channel.ts";
-import type { Category, ComponentSpec, SpecLookup } from "./config/component_spec.ts";
-import type { ChannelDefinition, SinkDefinition, SourceDefinition } from "./core/component.ts";
+import { REPLICATING_SELECTOR } from "./selectors/replicating_selector.ts";
 import { FILE_ROLL_SINK } from "./sinks/file_roll_sink.ts";
 import { HTTP_SINK } from "./sinks/http_sink.ts";
 import { LOGGER_SINK } from "./sinks/logger_sink.ts";
@@ -9,73 +20,61 @@ import { NULL_SINK } from "./sinks/null_sink.ts";
 import { SEQ_SOURCE } from "./sources/seq_source.ts";
 import { WEBSOCKET_SOURCE } from "./sources/websocket/mod.ts";
 
-/** Every component type, by category. */
-export interface Definitions {
-  readonly source: readonly SourceDefinition[];
-  readonly channel: readonly ChannelDefinition[];
-  readonly sink: readonly SinkDefinition[];
-}
+/** Definitions by kind, in the order the README lists them. */
+export type Definitions = { readonly [K in ComponentKind]: readonly DefinitionOf[K][] };
+
+/** Every built-in component. */
+export const BUILTIN: Definitions = {
+  source: [WEBSOCKET_SOURCE, SEQ_SOURCE],
+  channel: [MEMORY_CHANNEL, FILE_CHANNEL],
+  sink: [LOGGER_SINK, NULL_SINK, FILE_ROLL_SINK, HTTP_SINK],
+  selector: [REPLICATING_SELECTOR],
+  interceptor: [],
+};
 
 /**
  * Maps each `type` (short name, Flume alias or fully qualified class name,
  * case-insensitively) to its definition.
  */
-export class Registry implements SpecLookup {
+export class Registry implements ComponentLookup {
   readonly definitions: Definitions;
-  readonly #byName: Map<string, { spec: ComponentSpec }>;
+  readonly #byName: Map<string, DefinitionOf[ComponentKind]> = new Map();
 
-  /** A registry over the given definitions. */
-  constructor(definitions: Definitions) {
-    this.definitions = definitions;
-    this.#byName = new Map();
-    for (const category of ["source", "channel", "sink"] as const) {
-      for (const def of definitions[category]) {
-        for (const name of [def.spec.type, ...def.spec.aliases]) {
-          this.#byName.set(key(category, name), def);
+  /** A registry over `definitions`; each kind may be extended with `extra`. */
+  constructor(definitions: Definitions, extra: Partial<Definitions> = {}) {
+    const merged = {} as Record<ComponentKind, readonly DefinitionOf[ComponentKind][]>;
+    for (const kind of Object.keys(definitions) as ComponentKind[]) {
+      merged[kind] = [...definitions[kind], ...(extra[kind] ?? [])];
+      for (const def of merged[kind]) {
+        for (const name of [def.type, ...(def.aliases ?? [])]) {
+          this.#byName.set(key(kind, name), def);
         }
       }
     }
+    this.definitions = merged as unknown as Definitions;
   }
 
-  spec(category: Category, type: string): ComponentSpec | undefined {
-    return this.#byName.get(key(category, type))?.spec;
+  find<K extends ComponentKind>(kind: K, type: string): DefinitionOf[K] | undefined {
+    return this.#byName.get(key(kind, type)) as DefinitionOf[K] | undefined;
   }
 
-  typeNames(category: Category): readonly string[] {
-    return this.definitions[category].flatMap((d) => [d.spec.type, ...d.spec.aliases]);
+  all<K extends ComponentKind>(kind: K): readonly DefinitionOf[K][] {
+    return this.definitions[kind];
   }
 
   /** The source definition for a validated type. */
   source(type: string): SourceDefinition {
-    return this.#find("source", type) as SourceDefinition;
-  }
-
-  /** The channel definition for a validated type. */
-  channel(type: string): ChannelDefinition {
-    return this.#find("channel", type) as ChannelDefinition;
-  }
-
-  /** The sink definition for a validated type. */
-  sink(type: string): SinkDefinition {
-    return this.#find("sink", type) as SinkDefinition;
-  }
-
-  #find(category: Category, type: string): { spec: ComponentSpec } {
-    const def = this.#byName.get(key(category, type));
-    if (!def) throw new RangeError(`Unknown ${category} type "${type}"`);
+    const def = this.find("source", type);
+    if (!def) throw new RangeError(`Unknown source type "${type}"`);
     return def;
   }
 }
 
-/** The registry of every built-in component. */
-export function builtinRegistry(): Registry {
-  return new Registry({
-    source: [WEBSOCKET_SOURCE, SEQ_SOURCE],
-    channel: [MEMORY_CHANNEL, FILE_CHANNEL],
-    sink: [LOGGER_SINK, NULL_SINK, FILE_ROLL_SINK, HTTP_SINK],
-  });
+/** The registry of every built-in component, plus `extra` (a test's or a plugin's). */
+export function builtinRegistry(extra: Partial<Definitions> = {}): Registry {
+  return new Registry(BUILTIN, extra);
 }
 
-function key(category: Category, name: string): string {
-  return `${category}:${name.toLowerCase()}`;
+function key(kind: ComponentKind, name: string): string {
+  return `${kind}:${name.toLowerCase()}`;
 }

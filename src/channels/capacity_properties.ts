@@ -1,6 +1,10 @@
-import type { Reporter } from "../config/component_spec.ts";
-import type { Settings } from "../config/settings.ts";
-import type { PropertySpec } from "../config/spec.ts";
+import type {
+  CheckedProperties,
+  DurationProperty,
+  IntProperty,
+  Reporter,
+} from "../api/properties.ts";
+import { duration, int } from "../api/properties.ts";
 
 /** The defaults of a channel's size properties, which differ per channel type. */
 export interface CapacityDefaults {
@@ -8,32 +12,40 @@ export interface CapacityDefaults {
   readonly transactionCapacity: number;
 }
 
+/** The properties {@linkcode capacityProperties} declares. */
+export type CapacityDecls = {
+  readonly capacity: IntProperty & { readonly default: number };
+  readonly transactionCapacity: IntProperty & { readonly default: number };
+  readonly "keep-alive": DurationProperty & { readonly default: number };
+};
+
 /** Flume's `capacity`, `transactionCapacity` and `keep-alive` with a channel's defaults. */
-export function capacityProperties(defaults: CapacityDefaults): PropertySpec[] {
-  return [
-    { name: "capacity", kind: "int", default: defaults.capacity, min: 1, doc: "Most events held" },
-    {
-      name: "transactionCapacity",
-      kind: "int",
+export function capacityProperties(defaults: CapacityDefaults): CapacityDecls {
+  return {
+    capacity: int({
+      default: defaults.capacity,
+      min: 1,
+      max: Number.MAX_SAFE_INTEGER,
+      doc: "Most events held",
+    }),
+    transactionCapacity: int({
       default: defaults.transactionCapacity,
       min: 1,
       doc: "Most events one transaction puts or takes",
-    },
-    {
-      name: "keep-alive",
-      kind: "int",
+    }),
+    "keep-alive": duration({
+      unit: "s",
       default: 3,
-      min: 0,
       doc: "Seconds a commit waits for room before ChannelFullError",
-    },
-  ];
+    }),
+  };
 }
 
 /** Reports a `transactionCapacity` larger than `capacity` (when both parsed). */
-export function checkCapacities(settings: Settings, report: Reporter): void {
-  if (!settings.isValid("capacity") || !settings.isValid("transactionCapacity")) return;
-  const capacity = settings.number("capacity");
-  const tx = settings.number("transactionCapacity");
+export function checkCapacities(props: CheckedProperties<CapacityDecls>, report: Reporter): void {
+  const capacity = props.get("capacity");
+  const tx = props.get("transactionCapacity");
+  if (capacity === undefined || tx === undefined) return;
   if (tx > capacity) {
     report({
       property: "transactionCapacity",

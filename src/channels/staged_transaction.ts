@@ -1,58 +1,70 @@
-import { ChannelError, type Transaction } from "../core/channel.ts";
-import type { CounterGroup } from "../core/counters.ts";
-import type { Event } from "../core/event.ts";
+import { ChannelError, type Transaction } from "../api/channel.ts";
+import type { ChannelCounter, CounterGroup } from "../api/counters.ts";
+import type { Event } from "../api/event.ts";
 
 /** "committing" lasts while a commit waits for room; nothing else may touch the transaction. */
 type TxState = "new" | "open" | "committing" | "completed" | "closed";
 
-/** What a staged transaction needs of its channel. */
-export interface StagedChannel {
+/**
+ * What a staged transaction asks of its channel, as functions the channel
+ * hands it (so that nothing of the channel's internals is public). `T` is
+ * what the channel records of a take.
+ */
+export interface TransactionHooks<T> {
+  /** Flume's class name for transactionCapacity messages ("MemoryTransaction"). */
+  readonly flumeName: string;
   /** Most events one transaction puts or takes. */
   readonly transactionCapacity: number;
   /** Where the put and take counters go. */
-  readonly counters: CounterGroup;
+  readonly counters: CounterGroup<ChannelCounter>;
+  /** Runs in begin(); may throw to refuse the transaction. */
+  begin(): void;
+  /** Takes the channel's head event for this transaction, if any. */
+  take(): T | undefined;
+  /** The event a take recorded as `taken`. */
+  eventOf(taken: T): Event;
+  /** Hands the staged puts and takes to the channel; rejects to refuse the commit. */
+  commit(puts: readonly Event[], takes: readonly T[]): Promise<void>;
+  /** Returns the takes to the channel. */
+  rollback(takes: readonly T[]): void;
 }
 
 /**
  * A transaction that stages its puts and takes until commit() hands them to
  * the channel, as Flume's BasicTransactionSemantics: the state machine, the
- * transactionCapacity checks and the attempt and success counters. A channel
- * implements the hooks that take, commit and roll back; `T` is what it
- * records of a take.
+ * transactionCapacity checks and the attempt and success counters.
  */
-export abstract class StagedTransaction<T> implements Transaction {
-  readonly #flumeName: string;
-  readonly #channel: StagedChannel;
+export class StagedTransaction<T> implements Transaction {
+  readonly #hooks: TransactionHooks<T>;
   #state: TxState = "new";
   #puts: Event[] = [];
   #takes: T[] = [];
   #putAttempts = 0;
   #takeAttempts = 0;
 
-  /** A new transaction of `channel`, named in errors as Flume's class `flumeName`. */
-  constructor(flumeName: string, channel: StagedChannel) {
-    this.#flumeName = flumeName;
-    this.#channel = channel;
+  /** A new transaction over `hooks`. */
+  constructor(hooks: TransactionHooks<T>) {
+    this.#hooks = hooks;
   }
 
   begin(): void {
     if (this.#state !== "new") throw new ChannelError(`Transaction already ${this.#state}`);
-    this.onBegin();
+    this.#hooks.begin();
     this.#state = "open";
   }
 
   put(event: Event): void {
     this.#requireOpen("put");
     this.#putAttempts++;
-    if (this.#puts.length >= this.#channel.transactionCapacity) {
+    const capacity = this.#hooks.transactionCapacity;
+    if (this.#puts.length >= capacity) {
       throw new ChannelError(
-        `Put queue for ${this.#flumeName} of capacity ${this.#channel.transactionCapacity} ` +
+        `Put queue for ${this.#hooks.flumeName} of capacity ${capacity} ` +
           `full, consider committing more frequently, increasing capacity or increasing ` +
           `thread count`,
       );
     }
     this.#puts.push(event);
-    this.onPut(event);
   }
 
   putAll(events: readonly Event[]): void {
@@ -62,30 +74,31 @@ export abstract class StagedTransaction<T> implements Transaction {
   take(): Event | undefined {
     this.#requireOpen("take");
     this.#takeAttempts++;
-    if (this.#takes.length >= this.#channel.transactionCapacity) {
+    const capacity = this.#hooks.transactionCapacity;
+    if (this.#takes.length >= capacity) {
       throw new ChannelError(
-        `Take list for ${this.#flumeName}, capacity ${this.#channel.transactionCapacity} ` +
+        `Take list for ${this.#hooks.flumeName}, capacity ${capacity} ` +
           `full, consider committing more frequently, increasing capacity, or increasing ` +
           `thread count`,
       );
     }
-    const taken = this.takeFromChannel();
+    const taken = this.#hooks.take();
     if (taken === undefined) return undefined;
     this.#takes.push(taken);
-    return this.eventOf(taken);
+    return this.#hooks.eventOf(taken);
   }
 
   async commit(): Promise<void> {
     this.#requireOpen("commit");
     this.#state = "committing";
     try {
-      await this.commitToChannel(this.#puts, this.#takes);
+      await this.#hooks.commit(this.#puts, this.#takes);
     } catch (err) {
       this.#state = "open"; // refused: the caller rolls back
       throw err;
     }
     this.#state = "completed";
-    const c = this.#channel.counters;
+    const c = this.#hooks.counters;
     c.add("EventPutSuccessCount", this.#puts.length);
     c.add("EventTakeSuccessCount", this.#takes.length);
     this.#finish();
@@ -93,7 +106,7 @@ export abstract class StagedTransaction<T> implements Transaction {
 
   rollback(): void {
     this.#requireOpen("rollback");
-    this.rollbackInChannel(this.#takes);
+    this.#hooks.rollback(this.#takes);
     this.#state = "completed";
     this.#finish();
   }
@@ -106,27 +119,9 @@ export abstract class StagedTransaction<T> implements Transaction {
     this.#state = "closed";
   }
 
-  /** Runs in begin(), before the transaction opens; may throw to refuse it. */
-  protected onBegin(): void {}
-
-  /** Runs after `event` is staged by put(). */
-  protected onPut(_event: Event): void {}
-
-  /** Takes the channel's head event for this transaction, if any. */
-  protected abstract takeFromChannel(): T | undefined;
-
-  /** The event a take recorded as `taken`. */
-  protected abstract eventOf(taken: T): Event;
-
-  /** Hands the staged puts and takes to the channel; rejects to refuse the commit. */
-  protected abstract commitToChannel(puts: readonly Event[], takes: readonly T[]): Promise<void>;
-
-  /** Returns the takes to the channel. */
-  protected abstract rollbackInChannel(takes: readonly T[]): void;
-
   /** Flushes the attempt counters and drops what was staged. */
   #finish(): void {
-    const c = this.#channel.counters;
+    const c = this.#hooks.counters;
     c.add("EventPutAttemptCount", this.#putAttempts);
     c.add("EventTakeAttemptCount", this.#takeAttempts);
     this.#putAttempts = 0;

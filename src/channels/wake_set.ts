@@ -1,4 +1,4 @@
-import type { Clock } from "../core/clock.ts";
+import type { Clock } from "../api/clock.ts";
 
 /**
  * Waiters a channel wakes all at once: readers waiting for an event, or

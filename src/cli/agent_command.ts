@@ -1,6 +1,6 @@
 import { formatIssue } from "../config/diagnostics.ts";
 import { Agent } from "../core/agent.ts";
-import { SYSTEM_CLOCK } from "../core/clock.ts";
+import { SYSTEM_CLOCK } from "../api/clock.ts";
 import { builtinRegistry } from "../registry.ts";
 import { parseAgentArgs } from "./args.ts";
 import type { Output } from "./fatal.ts";
@@ -42,7 +42,7 @@ export async function agentCommand(args: readonly string[], output: Output): Pro
   await configureLogging(level);
   const log = logFor("agent", config.agent);
 
-  const agent = new Agent(config, { registry, clock: SYSTEM_CLOCK, logFor });
+  const agent = new Agent(config, { clock: SYSTEM_CLOCK, logFor });
   const stopping = Promise.withResolvers<string>();
   const forced = new AbortController();
   let firstSignalAt = 0;

@@ -5,7 +5,6 @@ import type { Output } from "./fatal.ts";
 import { CHECK_HELP } from "./help.ts";
 import { loadConfigFile } from "./load_config.ts";
 import { formatTopology } from "./topology.ts";
-import { redactUrl } from "../sources/websocket/handshake.ts";
 
 /**
  * `flume-ws check`: validates and prints the topology; with `--connect` it
@@ -31,10 +30,10 @@ export async function checkCommand(args: readonly string[], output: Output): Pro
   output.out("connections:");
   let failed = 0;
   for (const source of config.sources) {
-    const diagnose = registry.source(source.type).diagnose;
-    if (!diagnose) continue;
-    const where = redactUrl(source.settings.string("endpoint") ?? "");
-    const verdict = await diagnose(source.settings);
+    const definition = source.definition;
+    if (!definition.diagnose) continue;
+    const where = definition.target?.(source.config) ?? source.type;
+    const verdict = await definition.diagnose(source.config, source.prepared);
     if (!verdict.ok) failed++;
     output.out(`  ${source.name} ${where}: ${verdict.text}`);
   }

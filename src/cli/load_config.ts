@@ -37,7 +37,7 @@ export async function loadConfigFile(request: LoadRequest): Promise<AgentConfig>
   return loadAgentConfig(text, {
     file: request.file,
     agent: request.agent,
-    specs: request.registry,
+    lookup: request.registry,
     variables: { env: (name) => Deno.env.get(name), sys: request.sys },
   });
 }

@@ -1,5 +1,5 @@
 import { configure, getLogger, type LogLevel, type LogRecord, reset } from "@logtape/logtape";
-import type { Log } from "../core/log.ts";
+import type { Log } from "../api/log.ts";
 
 /** Log levels as `-Dflume.root.logger=LEVEL,console` names them. */
 const LOG4J_LEVELS: Record<string, LogLevel | null> = {

@@ -1,12 +1,15 @@
-import type { AgentConfig, ComponentConfig } from "../config/agent_config.ts";
-import { showValue } from "../config/spec.ts";
+import type { ComponentConfig } from "../config/agent_config.ts";
+import type { AgentConfig } from "../config/agent_config.ts";
+import { showDefault, showValue } from "../config/parse_value.ts";
+import { redactUrl } from "../util/redact.ts";
 
 /** What `check` prints for a secret value. */
 export const MASK = "******";
 
 /**
  * The resolved topology as `check` prints it: each component with its type,
- * its links and its effective properties (defaults marked, secrets masked).
+ * its links and its effective properties (defaults marked, secrets masked,
+ * URLs redacted), a source's selector and interceptors with it.
  */
 export function formatTopology(config: AgentConfig): string[] {
   const lines = [`Agent "${config.agent}" in ${config.file} is valid`];
@@ -14,6 +17,14 @@ export function formatTopology(config: AgentConfig): string[] {
   for (const s of config.sources) {
     lines.push(`  ${s.name} (${s.type}) -> ${s.channels.join(" ")}`);
     lines.push(...formatProperties(s));
+    if (s.selector.settings.rawProperties.size > 0 || s.selector.type !== "replicating") {
+      lines.push(`    selector (${s.selector.type})`);
+      lines.push(...formatProperties(s.selector, "selector."));
+    }
+    for (const i of s.interceptors) {
+      lines.push(`    interceptor ${i.name} (${i.type})`);
+      lines.push(...formatProperties(i));
+    }
   }
   lines.push("channels:");
   for (const c of config.channels) {
@@ -28,23 +39,27 @@ export function formatTopology(config: AgentConfig): string[] {
   return lines;
 }
 
-function formatProperties(c: ComponentConfig): string[] {
-  const { settings, spec } = c;
+function formatProperties(c: ComponentConfig, prefix = ""): string[] {
+  const { settings, definition } = c;
   const lines: string[] = [];
-  for (const prop of spec.properties) {
-    if (settings.has(prop.name)) {
-      const value = settings.get(prop.name);
-      const text = value === undefined ? "" : showValue(value);
-      const shown = prop.secret ? MASK : prop.redact ? prop.redact(text) : text;
-      lines.push(`      ${prop.name} = ${shown}`);
-    } else if (prop.default !== undefined || prop.defaultText !== undefined) {
-      const shown = prop.defaultText ?? showValue(prop.default!);
-      lines.push(`      ${prop.name} = ${shown} (default)`);
+  for (const [name, decl] of Object.entries(definition.properties)) {
+    if (settings.has(name)) {
+      const value = settings.get(name);
+      const text = value === undefined
+        ? settings.raw(name) ?? ""
+        : decl.kind === "duration"
+        ? settings.raw(name)?.trim() ?? ""
+        : showValue(value);
+      const shown = decl.kind === "secret" ? MASK : decl.kind === "url" ? redactUrl(text) : text;
+      lines.push(`      ${prefix}${name} = ${shown}`);
+    } else {
+      const shown = showDefault(decl);
+      if (shown !== undefined) lines.push(`      ${prefix}${name} = ${shown} (default)`);
     }
   }
-  for (const pattern of spec.patterns ?? []) {
+  for (const pattern of definition.patterns ?? []) {
     for (const [name, raw] of settings.matching(pattern.pattern)) {
-      lines.push(`      ${name} = ${pattern.secret ? MASK : raw.value}`);
+      lines.push(`      ${prefix}${name} = ${pattern.kind === "secret" ? MASK : raw.value}`);
     }
   }
   return lines;

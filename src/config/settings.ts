@@ -1,107 +1,94 @@
-import type { PatternSpec, PropertySpec, PropertyValue } from "./spec.ts";
+import type {
+  CheckedProperties,
+  ConfigOf,
+  PatternDecl,
+  PropertyDecl,
+  PropertyDecls,
+  RawProperty,
+  ValueOf,
+} from "../api/properties.ts";
+import { type PropertyValue, unitMs } from "./parse_value.ts";
 
-/** A raw property value with the line it came from. */
-export interface RawProperty {
-  readonly value: string;
-  readonly line: number;
+export type { RawProperty } from "../api/properties.ts";
+
+/** The declarations a component's settings were validated against. */
+export interface SettingsSpec<D extends PropertyDecls = PropertyDecls> {
+  readonly properties: D;
+  readonly patterns?: readonly PatternDecl[];
 }
 
-/** The specification a component's settings were validated against. */
-export interface SettingsSpec {
-  readonly properties: readonly PropertySpec[];
-  readonly patterns?: readonly PatternSpec[];
+/** A declaration's default as the configuration holds it (a duration in milliseconds). */
+export function defaultOf(decl: PropertyDecl): PropertyValue | undefined {
+  if (!("default" in decl) || decl.default === undefined) return undefined;
+  return decl.kind === "duration" ? decl.default * unitMs(decl.unit) : decl.default;
 }
 
 /**
- * One component's validated properties: typed getters over values that
- * validation has already parsed, with defaults applied.
+ * One component's validated properties: the values that parsed, with
+ * defaults applied, and the raw properties with their lines.
  */
-export class Settings {
+export class Settings<D extends PropertyDecls = PropertyDecls> implements CheckedProperties<D> {
   /** `sources.w1`, `channels.c1`, … */
   readonly component: string;
-  readonly spec: SettingsSpec;
-  readonly raw: ReadonlyMap<string, RawProperty>;
-  #values: ReadonlyMap<string, PropertyValue>;
+  readonly spec: SettingsSpec<D>;
+  readonly rawProperties: ReadonlyMap<string, RawProperty>;
+  readonly #values: ReadonlyMap<string, PropertyValue>;
 
   /** Wraps parsed values; `values` holds only properties that parsed. */
   constructor(
     component: string,
-    spec: SettingsSpec,
+    spec: SettingsSpec<D>,
     raw: ReadonlyMap<string, RawProperty>,
     values: ReadonlyMap<string, PropertyValue>,
   ) {
     this.component = component;
     this.spec = spec;
-    this.raw = raw;
+    this.rawProperties = raw;
     this.#values = values;
   }
 
-  /** True when the property was set in the file. */
   has(name: string): boolean {
-    return this.raw.has(name);
+    return this.rawProperties.has(name);
   }
 
-  /** The line the property was set on, if it was. */
+  raw(name: string): string | undefined {
+    return this.rawProperties.get(name)?.value;
+  }
+
   line(name: string): number | undefined {
-    return this.raw.get(name)?.line;
+    return this.rawProperties.get(name)?.line;
   }
 
-  /**
-   * False when a property of the spec was set but its value did not parse
-   * (then {@linkcode Settings.get} falls back to the default); true otherwise.
-   */
-  isValid(name: string): boolean {
-    return !this.raw.has(name) || this.#values.has(name) ||
-      !this.spec.properties.some((p) => p.name === name);
+  isValid(name: keyof D & string): boolean {
+    return !this.rawProperties.has(name) || this.#values.has(name) ||
+      !Object.hasOwn(this.spec.properties, name);
   }
 
-  /** The parsed value, or the spec's default; undefined when neither exists. */
-  get(name: string): PropertyValue | undefined {
-    if (this.#values.has(name)) return this.#values.get(name);
-    return this.spec.properties.find((p) => p.name === name)?.default;
+  get<K extends keyof D & string>(name: K): ValueOf<D[K]> | undefined {
+    if (this.#values.has(name)) return this.#values.get(name) as ValueOf<D[K]>;
+    if (this.rawProperties.has(name)) return undefined; // set, but did not parse
+    const decl = Object.hasOwn(this.spec.properties, name) ? this.spec.properties[name] : undefined;
+    return decl === undefined ? undefined : defaultOf(decl) as ValueOf<D[K]> | undefined;
   }
 
-  /** A numeric property (int or number kind). */
-  number(name: string): number {
-    const value = this.get(name);
-    if (typeof value !== "number") throw new TypeError(`Property "${name}" is not a number`);
-    return value;
-  }
-
-  /** A boolean property. */
-  boolean(name: string): boolean {
-    const value = this.get(name);
-    if (typeof value !== "boolean") throw new TypeError(`Property "${name}" is not a boolean`);
-    return value;
-  }
-
-  /** A string property, or undefined when unset without default. */
-  string(name: string): string | undefined {
-    const value = this.get(name);
-    if (value === undefined) return undefined;
-    if (typeof value !== "string") throw new TypeError(`Property "${name}" is not a string`);
-    return value;
-  }
-
-  /** A list property; empty when unset. */
-  list(name: string): readonly string[] {
-    const value = this.get(name);
-    if (value === undefined) return [];
-    if (!Array.isArray(value)) throw new TypeError(`Property "${name}" is not a list`);
-    return value;
-  }
-
-  /** Raw properties whose names match `pattern`, in name order. */
   matching(pattern: RegExp): [string, RawProperty][] {
-    return [...this.raw].filter(([name]) => pattern.test(name)).sort(([a], [b]) =>
+    return [...this.rawProperties].filter(([name]) => pattern.test(name)).sort(([a], [b]) =>
       a < b ? -1 : a > b ? 1 : 0
     );
   }
 
-  /** True when the named property (or a pattern it matches) is a secret. */
+  /** True when the named property (or a pattern it matches) is never to be shown. */
   isSecret(name: string): boolean {
-    const prop = this.spec.properties.find((p) => p.name === name);
-    if (prop) return prop.secret === true;
-    return this.spec.patterns?.some((p) => p.secret && p.pattern.test(name)) ?? false;
+    if (Object.hasOwn(this.spec.properties, name)) {
+      return this.spec.properties[name].kind === "secret";
+    }
+    return this.spec.patterns?.some((p) => p.kind === "secret" && p.pattern.test(name)) ?? false;
+  }
+
+  /** The typed configuration: every declared property, defaults applied. */
+  toConfig(): ConfigOf<D> {
+    const out: Record<string, unknown> = {};
+    for (const name of Object.keys(this.spec.properties)) out[name] = this.get(name);
+    return Object.freeze(out) as ConfigOf<D>;
   }
 }

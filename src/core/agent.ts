@@ -1,12 +1,11 @@
-import type { AgentConfig, ComponentConfig } from "../config/agent_config.ts";
-import type { Registry } from "../registry.ts";
-import { replicatingSelector } from "../selectors/replicating_selector.ts";
-import type { Channel } from "./channel.ts";
-import { ChannelProcessor } from "./channel_processor.ts";
-import type { Clock } from "./clock.ts";
-import type { ComponentContext, Sink, Source } from "./component.ts";
-import { CounterRegistry } from "./counters.ts";
-import type { Log } from "./log.ts";
+import type { Channel } from "../api/channel.ts";
+import type { Clock } from "../api/clock.ts";
+import { CounterRegistry } from "../api/counters.ts";
+import type { Log } from "../api/log.ts";
+import type { Sink } from "../api/sink.ts";
+import type { AgentConfig } from "../config/agent_config.ts";
+import { buildChannel, buildSink, buildSource, type RunningSource } from "./components.ts";
+import { DefaultSinkProcessor } from "./default_sink_processor.ts";
 import { PollingRunner } from "./polling_runner.ts";
 
 /** How long a busy sink runner may keep the event loop: see the runner's options. */
@@ -14,7 +13,6 @@ const SINK_YIELD_EVERY_MS = 250;
 
 /** Collaborators of an Agent. */
 export interface AgentOptions {
-  readonly registry: Registry;
   readonly clock: Clock;
   /** The log for a component, e.g. `logFor("sink", "l1")`. */
   readonly logFor: (category: "agent" | "source" | "channel" | "sink", name: string) => Log;
@@ -31,42 +29,40 @@ export interface StopOptions {
 }
 
 /**
- * One running agent: its channels, sinks (each on a PollingRunner) and
- * sources, built from a validated AgentConfig. Starts channels, then sinks,
- * then sources; stops in the reverse order after draining.
+ * One running agent: its channels, sinks (each on a PollingRunner through
+ * Flume's default sink processor) and sources, built from a validated
+ * AgentConfig. Starts channels, then sinks, then sources; stops in the
+ * reverse order after draining.
  */
 export class Agent {
   readonly name: string;
   readonly counters: CounterRegistry;
   readonly channels: ReadonlyMap<string, Channel>;
   readonly sinks: readonly Sink[];
-  readonly sources: readonly Source[];
+  readonly sources: readonly RunningSource[];
   readonly #runners: readonly PollingRunner[];
   readonly #log: Log;
   readonly #clock: Clock;
 
   /** Builds every component; nothing runs until start(). */
   constructor(config: AgentConfig, options: AgentOptions) {
-    const { registry, clock, logFor } = options;
+    const { clock, logFor } = options;
     this.name = config.agent;
-    this.counters = options.counters ?? new CounterRegistry();
+    const counters = options.counters ?? new CounterRegistry();
+    this.counters = counters;
     this.#log = logFor("agent", config.agent);
     this.#clock = clock;
-    const context = (c: ComponentConfig): ComponentContext => ({
-      name: c.name,
-      settings: c.settings,
-      counters: this.counters,
-      log: logFor(c.category, c.name),
-      clock,
-    });
     this.channels = new Map(
-      config.channels.map((c) => [c.name, registry.channel(c.type).create(context(c))]),
+      config.channels.map((
+        c,
+      ) => [c.name, buildChannel(c, { counters, clock, log: logFor("channel", c.name) })]),
     );
     this.sinks = config.sinks.map((c) =>
-      registry.sink(c.type).create(context(c), this.channels.get(c.channel)!)
+      buildSink(c, this.channels.get(c.channel)!, { counters, clock, log: logFor("sink", c.name) })
     );
-    this.#runners = this.sinks.map((sink) =>
-      new PollingRunner(`sink ${sink.name}`, () => sink.process(), {
+    this.#runners = this.sinks.map((sink) => {
+      const processor = new DefaultSinkProcessor(sink);
+      return new PollingRunner(`sink ${sink.name}`, () => processor.process(), {
         clock,
         log: logFor("sink", sink.name),
         channels: [sink.channel],
@@ -76,16 +72,15 @@ export class Agent {
         // timers run) as soon as it has drained its channel, and does not
         // yield at all while the channel is over half full.
         yieldEveryMs: SINK_YIELD_EVERY_MS,
+      });
+    });
+    this.sources = config.sources.map((c) =>
+      buildSource(c, c.channels.map((n) => this.channels.get(n)!), {
+        counters,
+        clock,
+        log: logFor("source", c.name),
       })
     );
-    this.sources = config.sources.map((c) => {
-      const channels = c.channels.map((n) => this.channels.get(n)!);
-      const processor = new ChannelProcessor(
-        replicatingSelector(channels, c.optionalChannels),
-        logFor("source", c.name),
-      );
-      return registry.source(c.type).create(context(c), processor);
-    });
   }
 
   /** Starts channels, then sinks and their runners, then sources. */

@@ -1,8 +1,9 @@
-import type { ChannelSelector } from "../selectors/replicating_selector.ts";
-import { type Channel, ChannelError } from "./channel.ts";
-import { errorMessage } from "./errors.ts";
-import type { Event } from "./event.ts";
-import type { Log } from "./log.ts";
+import { type Channel, ChannelError } from "../api/channel.ts";
+import type { Event } from "../api/event.ts";
+import type { Interceptor } from "../api/interceptor.ts";
+import type { Log } from "../api/log.ts";
+import type { ChannelSelector } from "../api/selector.ts";
+import { errorMessage } from "../util/errors.ts";
 
 /**
  * A batch that some required channels committed and one refused. A caller
@@ -27,24 +28,44 @@ export interface PutOptions {
   readonly skip?: ReadonlySet<Channel>;
 }
 
+/** Collaborators of a ChannelProcessor. */
+export interface ChannelProcessorOptions {
+  /** Applied in order to every batch before the selector. @default none */
+  readonly interceptors?: readonly Interceptor[];
+  /** Called with the number of events the interceptors dropped from a batch. */
+  readonly onIntercepted?: (dropped: number) => void;
+}
+
 /**
- * Flume's ChannelProcessor: puts a source's events into the channels its
- * selector names, one transaction per channel. A failure on a required
- * channel rolls that transaction back and throws BatchPutError, so the
- * source keeps the events and retries; optional channels only log.
+ * Flume's ChannelProcessor: runs a source's interceptors, then puts the
+ * events into the channels its selector names, one transaction per
+ * channel, required channels first. A failure on a required channel rolls
+ * that transaction back and throws BatchPutError, so the sender keeps the
+ * events and retries; optional channels only log.
  */
 export class ChannelProcessor {
   readonly #selector: ChannelSelector;
   readonly #log: Log;
+  readonly #interceptors: readonly Interceptor[];
+  readonly #onIntercepted: (dropped: number) => void;
   /** The largest batch every channel accepts in one transaction. */
   readonly maxBatch: number;
 
   /** A processor over the selector's channels. */
-  constructor(selector: ChannelSelector, log: Log) {
+  constructor(selector: ChannelSelector, log: Log, options: ChannelProcessorOptions = {}) {
     this.#selector = selector;
     this.#log = log;
-    const all = [...selector.required, ...selector.optional];
-    this.maxBatch = Math.min(...all.map((c) => c.transactionCapacity));
+    this.#interceptors = options.interceptors ?? [];
+    this.#onIntercepted = options.onIntercepted ?? (() => {});
+    this.maxBatch = Math.min(...selector.channels.map((c) => c.transactionCapacity));
+  }
+
+  /** Events the required channels can all take now without waiting (Infinity without any). */
+  room(): number {
+    const required = this.#selector.fixed?.required ?? this.#selector.channels;
+    let room = Infinity;
+    for (const channel of required) room = Math.min(room, channel.room());
+    return room;
   }
 
   /** Puts one event; see processEventBatch. */
@@ -58,12 +79,16 @@ export class ChannelProcessor {
    * (naming the channels that did commit) otherwise.
    */
   async processEventBatch(events: readonly Event[], options: PutOptions = {}): Promise<void> {
-    if (events.length === 0) return;
+    let batch = events;
+    for (const interceptor of this.#interceptors) batch = interceptor.intercept(batch);
+    if (batch.length < events.length) this.#onIntercepted(events.length - batch.length);
+    if (batch.length === 0) return;
+    const { required, optional } = this.#route(batch);
     const committed: Channel[] = [];
-    for (const channel of this.#selector.required) {
+    for (const [channel, put] of required) {
       if (options.skip?.has(channel)) continue;
       try {
-        await putBatch(channel, events);
+        await putBatch(channel, put);
       } catch (err) {
         throw new BatchPutError(
           `Unable to put batch on channel "${channel.name}": ${errorMessage(err)}`,
@@ -73,14 +98,40 @@ export class ChannelProcessor {
       }
       committed.push(channel);
     }
-    for (const channel of this.#selector.optional) {
+    for (const [channel, put] of optional) {
       if (options.skip?.has(channel)) continue;
       try {
-        await putBatch(channel, events);
+        await putBatch(channel, put);
       } catch (err) {
         this.#log.warn(`Optional channel "${channel.name}" refused events: ${errorMessage(err)}`);
       }
     }
+  }
+
+  /** Each channel with the events the selector sends it, in order. */
+  #route(events: readonly Event[]): {
+    required: Map<Channel, readonly Event[]>;
+    optional: Map<Channel, readonly Event[]>;
+  } {
+    const fixed = this.#selector.fixed;
+    if (fixed) {
+      return {
+        required: new Map(fixed.required.map((c) => [c, events])),
+        optional: new Map(fixed.optional.map((c) => [c, events])),
+      };
+    }
+    const required = new Map<Channel, Event[]>();
+    const optional = new Map<Channel, Event[]>();
+    const add = (into: Map<Channel, Event[]>, channel: Channel, event: Event): void => {
+      const list = into.get(channel);
+      if (list) list.push(event);
+      else into.set(channel, [event]);
+    };
+    for (const event of events) {
+      for (const c of this.#selector.required(event)) add(required, c, event);
+      for (const c of this.#selector.optional(event)) add(optional, c, event);
+    }
+    return { required, optional };
   }
 }
 

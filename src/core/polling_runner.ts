@@ -1,9 +1,10 @@
 import { setImmediate } from "node:timers";
-import type { Channel } from "./channel.ts";
-import type { Clock } from "./clock.ts";
-import type { Status } from "./lifecycle.ts";
-import { errorMessage } from "./errors.ts";
-import type { Log } from "./log.ts";
+import type { Channel } from "../api/channel.ts";
+import type { Clock } from "../api/clock.ts";
+import type { Status } from "../api/lifecycle.ts";
+import { Backoff } from "../util/backoff.ts";
+import { errorMessage } from "../util/errors.ts";
+import type { Log } from "../api/log.ts";
 
 /** Options of a PollingRunner. */
 export interface PollingRunnerOptions {
@@ -62,14 +63,16 @@ export class PollingRunner {
 
   async #run(signal: AbortSignal): Promise<void> {
     const { clock, log, channels = [] } = this.#options;
-    const increment = this.#options.backoffIncrementMs ?? 1000;
-    const max = this.#options.maxBackoffMs ?? 5000;
+    const backoff = new Backoff({
+      initialMs: this.#options.backoffIncrementMs ?? 1000,
+      maxMs: this.#options.maxBackoffMs ?? 5000,
+      growth: "linear",
+    });
     const yieldEvery = this.#options.yieldEveryMs ?? 10;
     // While a channel it drains is over half full, the runner keeps going:
     // a WebSocket flood keeps timers waiting, so a yield would stall the
     // sink until the flood pauses and let the channel overflow.
     const filling = (): boolean => channels.some((c) => c.size() * 2 > c.capacity);
-    let consecutive = 0;
     let lastYield = clock.now();
     while (!signal.aborted) {
       let status: Status;
@@ -83,15 +86,14 @@ export class PollingRunner {
       // that already happened and would hold stop() for the whole backoff.
       if (signal.aborted) break;
       if (status === "READY") {
-        consecutive = 0;
+        backoff.reset();
         if (clock.now() - lastYield >= yieldEvery && !filling()) {
           await new Promise((resolve) => setImmediate(resolve));
           lastYield = clock.now();
         }
         continue;
       }
-      consecutive++;
-      const delay = Math.min(consecutive * increment, max);
+      const delay = backoff.next();
       if (status === "IDLE" && channels.length > 0) {
         const wake = new AbortController();
         const onStop = (): void => wake.abort();

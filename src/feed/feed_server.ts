@@ -1,4 +1,4 @@
-import type { Log } from "../core/log.ts";
+import type { Log } from "../api/log.ts";
 import { marketTick } from "./market_data.ts";
 
 /** Options of the demo feed. */

@@ -1,5 +1,5 @@
-import type { Clock } from "../core/clock.ts";
-import type { Log } from "../core/log.ts";
+import type { Clock } from "../api/clock.ts";
+import type { Log } from "../api/log.ts";
 
 /** How long a repeated problem stays at DEBUG before it is logged at WARN again. */
 const REPEAT_LOG_MS = 60_000;

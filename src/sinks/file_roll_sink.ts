@@ -1,18 +1,23 @@
 import { join } from "node:path";
-import type { ComponentSpec, Reporter } from "../config/component_spec.ts";
-import type { Settings } from "../config/settings.ts";
-import { didYouMean } from "../config/suggest.ts";
-import { type Channel, ChannelError } from "../core/channel.ts";
-import type { Clock } from "../core/clock.ts";
-import type { ComponentContext, Sink, SinkDefinition } from "../core/component.ts";
-import { type CounterGroup, SINK_COUNTERS } from "../core/counters.ts";
-import { errorMessage } from "../core/errors.ts";
-import type { Event } from "../core/event.ts";
-import type { Status } from "../core/lifecycle.ts";
-import type { Log } from "../core/log.ts";
+import type { Clock } from "../api/clock.ts";
+import { defineSink } from "../api/component.ts";
+import type { CounterGroup, SinkCounter } from "../api/counters.ts";
+import type { Event } from "../api/event.ts";
+import type { Log } from "../api/log.ts";
+import {
+  boolean,
+  type CheckedProperties,
+  duration,
+  int,
+  path,
+  type Reporter,
+  string,
+} from "../api/properties.ts";
+import type { Delivery, SinkWriter } from "../api/sink.ts";
+import { errorMessage } from "../util/errors.ts";
+import { didYouMean } from "../util/suggest.ts";
 import { BatchFile } from "./batch_file.ts";
 import { defaultFileName } from "./path_manager.ts";
-import { countBatch, takeBatch } from "./sink_batch.ts";
 import {
   type EventSerializer,
   findSerializer,
@@ -23,98 +28,78 @@ import {
 /** How many taken names in a row are skipped before opening a file gives up. */
 const MAX_NAME_ATTEMPTS = 1000;
 
-/** The file_roll sink's configuration, as Flume documents it. */
-export const FILE_ROLL_SINK_SPEC: ComponentSpec = {
-  category: "sink",
+/** The file_roll sink's properties, as Flume documents them. */
+const FILE_ROLL_PROPERTIES = {
+  "sink.directory": path({
+    required: true,
+    doc: "The directory the files go to; created at start when missing",
+  }),
+  "sink.rollInterval": duration({
+    unit: "s",
+    default: 30,
+    doc: "Seconds before the next batch goes to a new file; 0 writes one file forever",
+  }),
+  "sink.pathManager": string({
+    default: "DEFAULT",
+    doc: "How files are named; only `DEFAULT`: `<prefix><startMillis>-<n>[.<extension>]`",
+  }),
+  "sink.pathManager.prefix": string({
+    default: "",
+    defaultText: "empty",
+    doc: "Text at the start of every file name",
+  }),
+  "sink.pathManager.extension": string({
+    default: "",
+    defaultText: "empty",
+    doc: "File name extension, without the dot",
+  }),
+  "sink.serializer": string({
+    default: "TEXT",
+    doc: "How events are written, any case: `TEXT` (the body bytes, as Flume writes them) " +
+      "or `json` (one object per line with headers and body)",
+  }),
+  "sink.serializer.appendNewline": boolean({
+    default: true,
+    doc: "`TEXT` only: write a newline after each body",
+  }),
+  "sink.batchSize": int({
+    default: 100,
+    min: 1,
+    doc: "Most events per transaction, written and flushed to disk before it commits",
+  }),
+} as const;
+
+/** The `file_roll` sink type. */
+export const FILE_ROLL_SINK = defineSink({
   type: "file_roll",
   aliases: ["org.apache.flume.sink.RollingFileSink"],
   summary: "Writes events to files in a local directory, a new file every `sink.rollInterval`",
   batchSizeProperty: "sink.batchSize",
-  properties: [
-    {
-      name: "sink.directory",
-      kind: "string",
-      required: true,
-      doc: "The directory the files go to; created at start when missing",
-    },
-    {
-      name: "sink.rollInterval",
-      kind: "int",
-      default: 30,
-      min: 0,
-      doc: "Seconds before the next batch goes to a new file; 0 writes one file forever",
-    },
-    {
-      name: "sink.pathManager",
-      kind: "string",
-      default: "DEFAULT",
-      doc: "How files are named; only `DEFAULT`: `<prefix><startMillis>-<n>[.<extension>]`",
-    },
-    {
-      name: "sink.pathManager.prefix",
-      kind: "string",
-      default: "",
-      defaultText: "empty",
-      doc: "Text at the start of every file name",
-    },
-    {
-      name: "sink.pathManager.extension",
-      kind: "string",
-      default: "",
-      defaultText: "empty",
-      doc: "File name extension, without the dot",
-    },
-    {
-      name: "sink.serializer",
-      kind: "string",
-      default: "TEXT",
-      doc: "How events are written, any case: `TEXT` (the body bytes, as Flume writes them) " +
-        "or `json` (one object per line with headers and body)",
-    },
-    {
-      name: "sink.serializer.appendNewline",
-      kind: "boolean",
-      default: true,
-      doc: "`TEXT` only: write a newline after each body",
-    },
-    {
-      name: "sink.batchSize",
-      kind: "int",
-      default: 100,
-      min: 1,
-      doc: "Most events per transaction, written and flushed to disk before it commits",
-    },
-  ],
+  properties: FILE_ROLL_PROPERTIES,
   check: checkFileRollSettings,
-};
-
-/** The `file_roll` sink type. */
-export const FILE_ROLL_SINK: SinkDefinition = {
-  spec: FILE_ROLL_SINK_SPEC,
-  create(ctx: ComponentContext, channel: Channel): Sink {
-    const s = ctx.settings;
-    const serializer = findSerializer(s.string("sink.serializer") ?? "TEXT");
-    if (!serializer) throw new RangeError(`Unknown serializer "${s.string("sink.serializer")}"`);
-    return new FileRollSink(ctx.name, channel, {
-      counters: ctx.counters.create("SINK", ctx.name, SINK_COUNTERS),
-      log: ctx.log,
-      clock: ctx.clock,
-      directory: s.string("sink.directory") ?? "",
-      rollInterval: s.number("sink.rollInterval"),
-      prefix: s.string("sink.pathManager.prefix"),
-      extension: s.string("sink.pathManager.extension"),
-      serializer: serializer.create({ appendNewline: s.boolean("sink.serializer.appendNewline") }),
-      batchSize: s.number("sink.batchSize"),
+  create: ({ config, counters, log, clock }) => {
+    const serializer = findSerializer(config["sink.serializer"]);
+    if (!serializer) throw new RangeError(`Unknown serializer "${config["sink.serializer"]}"`);
+    return new FileRollSink({
+      counters,
+      log,
+      clock,
+      directory: config["sink.directory"],
+      rollIntervalMs: config["sink.rollInterval"],
+      prefix: config["sink.pathManager.prefix"],
+      extension: config["sink.pathManager.extension"],
+      serializer: serializer.create({ appendNewline: config["sink.serializer.appendNewline"] }),
+      batchSize: config["sink.batchSize"],
     });
   },
-};
+});
 
-/** Cross-property rules: a usable directory, and a path manager and serializer that exist. */
-function checkFileRollSettings(settings: Settings, report: Reporter): void {
-  if (settings.has("sink.directory") && (settings.string("sink.directory") ?? "").trim() === "") {
-    report({ property: "sink.directory", message: "Invalid sink.directory: must not be empty" });
-  }
-  const pathManager = settings.string("sink.pathManager") ?? "DEFAULT";
+/** Cross-property rules: a path manager and serializer that exist, names without separators. */
+function checkFileRollSettings(
+  props: CheckedProperties<typeof FILE_ROLL_PROPERTIES>,
+  report: Reporter,
+): void {
+  const pathManager = props.get("sink.pathManager") ?? "DEFAULT";
   if (pathManager.trim().toUpperCase() !== "DEFAULT") {
     report({
       property: "sink.pathManager",
@@ -122,8 +107,8 @@ function checkFileRollSettings(settings: Settings, report: Reporter): void {
       hint: "remove sink.pathManager; use sink.pathManager.prefix and .extension to shape names",
     });
   }
-  for (const name of ["sink.pathManager.prefix", "sink.pathManager.extension"]) {
-    const value = settings.string(name) ?? "";
+  for (const name of ["sink.pathManager.prefix", "sink.pathManager.extension"] as const) {
+    const value = props.get(name) ?? "";
     if (/[/\\]/.test(value)) {
       report({
         property: name,
@@ -132,7 +117,7 @@ function checkFileRollSettings(settings: Settings, report: Reporter): void {
       });
     }
   }
-  const name = settings.string("sink.serializer") ?? "TEXT";
+  const name = props.get("sink.serializer") ?? "TEXT";
   const serializer = findSerializer(name);
   if (!serializer) {
     const names = SERIALIZERS.flatMap((s) => [s.name, ...s.aliases]);
@@ -145,7 +130,7 @@ function checkFileRollSettings(settings: Settings, report: Reporter): void {
           ? "Flume's avro_event (Avro container files) is not available; json keeps headers and body"
           : `available serializers: ${serializerNames()}`),
     });
-  } else if (settings.has("sink.serializer.appendNewline") && !serializer.usesAppendNewline) {
+  } else if (props.has("sink.serializer.appendNewline") && !serializer.usesAppendNewline) {
     report({
       severity: "warning",
       property: "sink.serializer.appendNewline",
@@ -158,22 +143,25 @@ function checkFileRollSettings(settings: Settings, report: Reporter): void {
 
 /** Collaborators and options of a FileRollSink. */
 export interface FileRollSinkOptions {
-  readonly counters: CounterGroup;
+  readonly counters: CounterGroup<SinkCounter>;
   readonly log: Log;
   readonly clock: Clock;
   /** Where the files go; created by `start()` when missing. */
   readonly directory: string;
   /** How events become bytes. */
   readonly serializer: EventSerializer;
-  /** Seconds a file takes batches before the next batch opens a new one; 0 never rolls. @default 30 */
-  readonly rollInterval?: number;
-  /** Text at the start of every file name. @default "" */
-  readonly prefix?: string;
-  /** File name extension, without the dot. @default "" */
-  readonly extension?: string;
-  /** Most events per transaction. @default 100 */
-  readonly batchSize?: number;
+  /** Milliseconds a file takes batches before the next batch opens a new one; 0 never rolls. */
+  readonly rollIntervalMs: number;
+  /** Text at the start of every file name. */
+  readonly prefix: string;
+  /** File name extension, without the dot. */
+  readonly extension: string;
+  /** Most events per transaction. */
+  readonly batchSize: number;
 }
+
+/** The answer for a batch on disk. */
+const WRITTEN: Delivery = Object.freeze({ outcome: "commit" });
 
 /**
  * Flume's RollingFileSink: writes each batch of events to the current file
@@ -181,15 +169,13 @@ export interface FileRollSinkOptions {
  * a batch that cannot be written completely is cut off again and rolled
  * back into the channel. Files are named as Flume's DefaultPathManager
  * names them and opened when the first event for them arrives (no empty
- * files); the current file is closed once `rollInterval` seconds have
- * passed since it was opened, so a batch never spans two files.
+ * files); the next batch after `rollInterval` since a file was opened goes
+ * to a new file, so a batch never spans two files.
  */
-export class FileRollSink implements Sink {
-  readonly name: string;
-  readonly channel: Channel;
-  readonly counters: CounterGroup;
+export class FileRollSink implements SinkWriter {
   readonly directory: string;
   readonly batchSize: number;
+  readonly #counters: CounterGroup<SinkCounter>;
   readonly #log: Log;
   readonly #clock: Clock;
   readonly #serializer: EventSerializer;
@@ -203,19 +189,17 @@ export class FileRollSink implements Sink {
   #file: BatchFile | undefined;
   #openedAt = 0;
 
-  /** A sink draining `channel` into files in `options.directory`. */
-  constructor(name: string, channel: Channel, options: FileRollSinkOptions) {
-    this.name = name;
-    this.channel = channel;
-    this.counters = options.counters;
+  /** A writer into files in `options.directory`. */
+  constructor(options: FileRollSinkOptions) {
+    this.#counters = options.counters;
     this.directory = options.directory;
-    this.batchSize = options.batchSize ?? 100;
+    this.batchSize = options.batchSize;
     this.#log = options.log;
     this.#clock = options.clock;
     this.#serializer = options.serializer;
-    this.#rollMs = (options.rollInterval ?? 30) * 1000;
-    this.#prefix = options.prefix ?? "";
-    this.#extension = options.extension ?? "";
+    this.#rollMs = options.rollIntervalMs;
+    this.#prefix = options.prefix;
+    this.#extension = options.extension;
   }
 
   /** The file batches go to now, if one is open. */
@@ -245,61 +229,16 @@ export class FileRollSink implements Sink {
   }
 
   /**
-   * Rolls the file when due, then takes up to batchSize events, writes
-   * them and flushes them to disk, and commits. A failure rolls the events
-   * back into the channel, in order, and throws so that the runner backs off.
+   * Rolls the file when due, then writes the batch and flushes it to disk.
+   * A failure throws: the framework rolls the events back into the
+   * channel, in order, and the runner backs off.
    */
-  async process(): Promise<Status> {
+  async deliver(events: readonly Event[]): Promise<Delivery> {
     if (this.#file && this.#rollMs > 0 && this.#clock.now() - this.#openedAt >= this.#rollMs) {
       this.#closeFile();
     }
-    const c = this.counters;
-    const tx = this.channel.getTransaction();
-    let taken: Event[] = [];
-    let written: string | undefined;
-    try {
-      tx.begin();
-      taken = takeBatch(tx, this.batchSize);
-      c.add("EventDrainAttemptCount", taken.length);
-      if (taken.length > 0) written = await this.#write(taken);
-      await tx.commit();
-    } catch (err) {
-      tx.rollback();
-      throw this.#failure(err, taken.length, written);
-    } finally {
-      tx.close();
-    }
-    c.add("EventDrainSuccessCount", taken.length);
-    countBatch(c, taken.length, this.batchSize);
-    return taken.length < this.batchSize ? "IDLE" : "READY";
-  }
-
-  /**
-   * Counts a failed transaction as Flume does (ChannelReadFail for a
-   * channel's error, else EventWriteFail) and says what happened to the events.
-   */
-  #failure(err: unknown, count: number, written: string | undefined): Error {
-    const channelFailed = err instanceof ChannelError;
-    this.counters.add(channelFailed ? "ChannelReadFail" : "EventWriteFail");
-    const channel = `channel "${this.channel.name}"`;
-    if (written !== undefined) {
-      this.#log.warn(
-        `${count} event(s) were written to "${written}" but ${channel} did not commit ` +
-          `their take: they will be written again`,
-      );
-      return new Error(
-        `Failed to commit ${count} event(s) taken from ${channel}: ${errorMessage(err)}`,
-        { cause: err },
-      );
-    }
-    if (channelFailed) {
-      return new Error(`Failed to take events from ${channel}: ${errorMessage(err)}`, {
-        cause: err,
-      });
-    }
-    return new Error(`${errorMessage(err)}; the ${count} event(s) stay in ${channel}`, {
-      cause: err,
-    });
+    await this.#write(events);
+    return WRITTEN;
   }
 
   /** Writes the events to the current file (opened if needed); returns its path. */
@@ -326,7 +265,9 @@ export class FileRollSink implements Sink {
 
   /** Opens the next file of the series, skipping names that are taken. */
   async #openNext(count: number): Promise<BatchFile> {
-    if (this.#series === undefined) throw new Error(`Sink "${this.name}" is not started`);
+    if (this.#series === undefined) {
+      throw new Error(`Sink writing to "${this.directory}" is not started`);
+    }
     for (let attempt = 1;; attempt++) {
       const path = join(
         this.directory,
@@ -345,7 +286,7 @@ export class FileRollSink implements Sink {
           this.#index++;
           continue;
         }
-        this.counters.add("ConnectionFailedCount");
+        this.#counters.add("ConnectionFailedCount");
         throw new Error(
           `Failed to open "${path}" for ${count} event(s): ${errorMessage(err)}`,
           { cause: err },
@@ -353,7 +294,7 @@ export class FileRollSink implements Sink {
       }
       this.#index++;
       this.#openedAt = this.#clock.now();
-      this.counters.add("ConnectionCreatedCount");
+      this.#counters.add("ConnectionCreatedCount");
       this.#log.debug(`Opened "${path}"`);
       return this.#file;
     }
@@ -366,10 +307,10 @@ export class FileRollSink implements Sink {
     this.#file = undefined;
     try {
       file.close();
-      this.counters.add("ConnectionClosedCount");
+      this.#counters.add("ConnectionClosedCount");
       this.#log.debug(`Closed "${file.path}" (${file.size} bytes)`);
     } catch (err) {
-      this.counters.add("ConnectionFailedCount");
+      this.#counters.add("ConnectionFailedCount");
       this.#log.warn(`Failed to close "${file.path}": ${errorMessage(err)}`);
     }
   }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Event } from "../core/event.ts";
+import type { Event } from "../api/event.ts";
 import { JsonSerializer } from "./serializers/json_serializer.ts";
 
 /** How a batch of events becomes one request body. */

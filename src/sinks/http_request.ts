@@ -11,8 +11,8 @@
  *
  * @module
  */
-import type { Clock } from "../core/clock.ts";
-import { errorMessage } from "../core/errors.ts";
+import type { Clock } from "../api/clock.ts";
+import { errorMessage } from "../util/errors.ts";
 
 /** Options of {@linkcode postBody}. */
 export interface PostOptions {

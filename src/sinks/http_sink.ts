@@ -1,44 +1,48 @@
-import type { Channel, Transaction } from "../core/channel.ts";
-import type { Clock } from "../core/clock.ts";
-import type { ComponentContext, Sink, SinkDefinition } from "../core/component.ts";
-import { type CounterGroup, SINK_COUNTERS } from "../core/counters.ts";
-import type { Event } from "../core/event.ts";
-import type { Status } from "../core/lifecycle.ts";
-import type { Log } from "../core/log.ts";
-import { redactUrl } from "../sources/websocket/handshake.ts";
+import type { Clock } from "../api/clock.ts";
+import { defineSink } from "../api/component.ts";
+import type { CounterGroup, SinkCounter } from "../api/counters.ts";
+import type { Event } from "../api/event.ts";
+import type { Log } from "../api/log.ts";
+import type { Delivery, SinkWriter } from "../api/sink.ts";
+import { redactUrl } from "../util/redact.ts";
 import { ProblemLog } from "./_problem_log.ts";
 import { BATCH_CONTENT_TYPES, BatchBodyEncoder, type BatchFormat } from "./http_batch_body.ts";
 import { postBody, type PostResult } from "./http_request.ts";
-import { HTTP_SINK_SPEC, statusRules } from "./http_sink_spec.ts";
+import {
+  checkHttpSinkSettings,
+  HTTP_SINK_PATTERNS,
+  HTTP_SINK_PROPERTIES,
+  statusRules,
+} from "./http_sink_spec.ts";
 import { StatusRules } from "./http_status_rules.ts";
-import { countBatch, takeBatch } from "./sink_batch.ts";
 
 /** The `http` sink type. */
-export const HTTP_SINK: SinkDefinition = {
-  spec: HTTP_SINK_SPEC,
-  create(ctx: ComponentContext, channel: Channel): Sink {
-    const s = ctx.settings;
-    const batchSize = s.number("batchSize");
-    const batchFormat = (s.string("batchFormat") ?? "json").toLowerCase() as BatchFormat;
-    return new HttpSink(ctx.name, channel, {
-      counters: ctx.counters.create("SINK", ctx.name, SINK_COUNTERS),
-      log: ctx.log,
-      clock: ctx.clock,
-      endpoint: new URL((s.string("endpoint") ?? "").trim()),
-      connectTimeout: s.number("connectTimeout"),
-      requestTimeout: s.number("requestTimeout"),
-      contentType: s.string("contentTypeHeader"),
-      accept: s.string("acceptHeader"),
-      rules: statusRules(s),
-      batchSize,
-      batchFormat,
-    });
-  },
-};
+export const HTTP_SINK = defineSink({
+  type: "http",
+  aliases: ["org.apache.flume.sink.http.HttpSink"],
+  summary: "POSTs each event's body to an HTTP endpoint; per-status rollback, backoff and metrics",
+  properties: HTTP_SINK_PROPERTIES,
+  patterns: HTTP_SINK_PATTERNS,
+  check: checkHttpSinkSettings,
+  create: ({ config, properties, counters, log, clock }) =>
+    new HttpSink({
+      counters,
+      log,
+      clock,
+      endpoint: new URL(config.endpoint),
+      connectTimeout: config.connectTimeout,
+      requestTimeout: config.requestTimeout,
+      contentType: config.contentTypeHeader,
+      accept: config.acceptHeader,
+      rules: statusRules(config, properties),
+      batchSize: config.batchSize,
+      batchFormat: config.batchFormat,
+    }),
+});
 
 /** Collaborators and options of an HttpSink, named as Flume names them. */
 export interface HttpSinkOptions {
-  readonly counters: CounterGroup;
+  readonly counters: CounterGroup<SinkCounter>;
   readonly log: Log;
   readonly clock: Clock;
   /** The `http:` or `https:` URL to POST to. */
@@ -71,10 +75,8 @@ const FLUME_DEFAULT_RULES = { rollback: true, backoff: true, incrementMetrics: f
  * rolls back and backs off. With batchSize > 1 it takes up to batchSize
  * events and sends them in one body, and the status rules apply to all.
  */
-export class HttpSink implements Sink {
-  readonly name: string;
-  readonly channel: Channel;
-  readonly counters: CounterGroup;
+export class HttpSink implements SinkWriter {
+  readonly #counters: CounterGroup<SinkCounter>;
   readonly endpoint: URL;
   readonly batchSize: number;
   readonly rules: StatusRules;
@@ -90,11 +92,9 @@ export class HttpSink implements Sink {
   #failedRequests = 0;
   #client: Deno.HttpClient | undefined;
 
-  /** A sink POSTing what it takes from `channel` to `options.endpoint`. */
-  constructor(name: string, channel: Channel, options: HttpSinkOptions) {
-    this.name = name;
-    this.channel = channel;
-    this.counters = options.counters;
+  /** A writer POSTing batches to `options.endpoint`. */
+  constructor(options: HttpSinkOptions) {
+    this.#counters = options.counters;
     this.endpoint = options.endpoint;
     this.batchSize = options.batchSize ?? 1;
     this.rules = options.rules ?? new StatusRules(FLUME_DEFAULT_RULES);
@@ -128,27 +128,25 @@ export class HttpSink implements Sink {
     return Promise.resolve();
   }
 
-  async process(): Promise<Status> {
+  /**
+   * Consumes events with an empty body without a request; POSTs the rest
+   * and lets the status rules answer commit or rollback, backoff, and
+   * whether the events count as drained.
+   */
+  async deliver(taken: readonly Event[]): Promise<Delivery> {
     const client = this.#client;
-    if (!client) throw new Error(`Sink "${this.name}" is not started`);
-    const tx = this.channel.getTransaction();
+    if (!client) throw new Error(`Sink posting to ${this.#shownUrl} is not started`);
+    const events = taken.filter((e) => e.body.byteLength > 0);
+    if (taken.length > events.length) {
+      this.#problems.report(
+        "empty",
+        `Consumed ${taken.length - events.length} event(s) with an empty body without a request`,
+      );
+    }
+    if (events.length === 0) return { outcome: "commit", drained: 0, attempted: 0 };
+    let result: PostResult;
     try {
-      tx.begin();
-      const taken = takeBatch(tx, this.batchSize);
-      this.#countBatch(taken.length);
-      const events = taken.filter((e) => e.body.byteLength > 0);
-      if (taken.length > events.length) {
-        this.#problems.report(
-          "empty",
-          `Consumed ${taken.length - events.length} event(s) with an empty body without a request`,
-        );
-      }
-      if (events.length === 0) {
-        await tx.commit();
-        return taken.length < this.batchSize ? "IDLE" : "READY";
-      }
-      this.counters.add("EventDrainAttemptCount", events.length);
-      const result = await postBody(this.endpoint, this.#body(events), {
+      result = await postBody(this.endpoint, this.#body(events), {
         client,
         clock: this.#clock,
         headers: this.#headers,
@@ -156,33 +154,26 @@ export class HttpSink implements Sink {
         requestTimeoutMs: this.#requestTimeout,
         shownUrl: this.#shownUrl,
       });
-      return await this.#settle(tx, events.length, result);
     } catch (err) {
       throw new Error(`Failed to deliver events to ${this.#shownUrl}`, { cause: err });
-    } finally {
-      tx.close(); // rolls back a transaction left open by an error
     }
+    return this.#settle(events.length, result);
   }
 
-  /** Commits or rolls back after `result`, counts, logs, and says whether to back off. */
-  async #settle(tx: Transaction, count: number, result: PostResult): Promise<Status> {
+  /** What to do after `result`: counts, logs, and answers commit or rollback and backoff. */
+  #settle(count: number, result: PostResult): Delivery {
     if ("failure" in result) {
       this.#failedRequests++;
-      tx.rollback();
-      this.counters.add("ConnectionFailedCount");
+      this.#counters.add("ConnectionFailedCount");
       this.#problems.report(
         "failure",
         `${result.failure}: ${count} event(s) rolled back for retry, backing off`,
       );
-      return "BACKOFF";
+      return { outcome: "rollback", backoff: true, drained: 0, attempted: count };
     }
     const { status } = result;
     const ok = status >= 200 && status < 300;
     const outcome = this.rules.outcome(status);
-    if (outcome.rollback) tx.rollback();
-    else await tx.commit();
-    if (outcome.incrementMetrics) this.counters.add("EventDrainSuccessCount", count);
-    if (!ok) this.counters.add("EventWriteFail", count);
     const answered = `Endpoint answered ${status} ${result.statusText}`.trimEnd();
     const decidedBy = this.rules.source("rollback", status);
     const backoff = outcome.backoff ? ", backing off" : "";
@@ -202,14 +193,16 @@ export class HttpSink implements Sink {
       this.#failedRequests = 0;
       this.#problems.reset();
     }
-    return outcome.backoff ? "BACKOFF" : "READY";
+    return {
+      outcome: outcome.rollback ? "rollback" : "commit",
+      backoff: outcome.backoff,
+      drained: outcome.incrementMetrics ? count : 0,
+      failed: ok ? 0 : count,
+      attempted: count,
+    };
   }
 
   #body(events: readonly Event[]): Uint8Array {
     return this.#encoder ? this.#encoder.encode(events) : events[0].body;
-  }
-
-  #countBatch(taken: number): void {
-    countBatch(this.counters, taken, this.batchSize);
   }
 }

@@ -1,6 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import tls from "node:tls";
-import type { ClientCertificate } from "../sources/websocket/socket.ts";
+import type { ClientCertificate } from "./client_certificate.ts";
 
 /** What `check --connect` tries for one source. */
 export interface TlsTarget {

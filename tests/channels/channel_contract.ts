@@ -6,9 +6,9 @@
  */
 
 import { deepStrictEqual, equal, match, ok, rejects, throws } from "node:assert/strict";
-import { type Channel, ChannelError, ChannelFullError } from "../../src/core/channel.ts";
-import { type Clock, SYSTEM_CLOCK } from "../../src/core/clock.ts";
-import { type Event, textEvent } from "../../src/core/event.ts";
+import { type Channel, ChannelError, ChannelFullError } from "../../src/api/channel.ts";
+import { type Clock, SYSTEM_CLOCK } from "../../src/api/clock.ts";
+import { type Event, textEvent } from "../../src/api/event.ts";
 import { isSettled, withTimeout } from "../support/async.ts";
 import { FakeClock } from "../support/fake_clock.ts";
 
@@ -678,6 +678,69 @@ export async function channelContract(
           tx.close();
           deepStrictEqual(await takeCommitted(ch), ["b", "c"]);
         }, { capacity: 2, transactionCapacity: 2 }),
+    );
+  });
+
+  await t.step("room() is capacity minus size", async (t) => {
+    /** Asserts room() is capacity less size() and that size() is `size`. */
+    function roomIs(ch: Channel, size: number, when: string): void {
+      equal(ch.size(), size, `size ${when}`);
+      equal(ch.room(), ch.capacity - ch.size(), `room ${when}`);
+    }
+
+    await t.step(
+      "before and after puts and takes, in flight or rolled back",
+      () =>
+        withChannel(async (ch) => {
+          equal(ch.capacity, 4);
+          roomIs(ch, 0, "when empty");
+          equal(ch.room(), 4);
+
+          const put = ch.getTransaction();
+          put.begin();
+          put.put(textEvent("a"));
+          put.put(textEvent("b"));
+          roomIs(ch, 0, "while puts are uncommitted");
+          await put.commit();
+          put.close();
+          roomIs(ch, 2, "after committed puts");
+
+          const rolledBackPut = ch.getTransaction();
+          rolledBackPut.begin();
+          rolledBackPut.put(textEvent("x"));
+          rolledBackPut.rollback();
+          rolledBackPut.close();
+          roomIs(ch, 2, "after a rolled-back put");
+
+          await putCommitted(ch, "c", "d");
+          roomIs(ch, 4, "when full");
+          equal(ch.room(), 0);
+
+          const take = ch.getTransaction();
+          take.begin();
+          take.take();
+          roomIs(ch, 4, "while a take is uncommitted");
+          take.rollback();
+          take.close();
+          roomIs(ch, 4, "after a rolled-back take");
+
+          deepStrictEqual(await takeCommitted(ch, 3), ["a", "b", "c"]);
+          roomIs(ch, 1, "after a committed take");
+          equal(ch.room(), 3);
+
+          const both = ch.getTransaction();
+          both.begin();
+          both.take();
+          both.put(textEvent("e"));
+          both.put(textEvent("f"));
+          await both.commit();
+          both.close();
+          roomIs(ch, 2, "after a transaction that took one and put two");
+
+          deepStrictEqual(await takeCommitted(ch), ["e", "f"]);
+          roomIs(ch, 0, "when emptied again");
+          equal(ch.room(), 4);
+        }, { capacity: 4, transactionCapacity: 4 }),
     );
   });
 

@@ -4,22 +4,19 @@ import {
   DATABASE_FILE,
   expandHome,
   FILE_CHANNEL,
-  FILE_CHANNEL_SPEC,
   FileChannel,
   type FileChannelOptions,
   LOCK_FILE,
 } from "../../src/channels/file/mod.ts";
-import type { Reporter } from "../../src/config/component_spec.ts";
-import { resolveSettings } from "../../src/config/resolve_settings.ts";
-import type { RawProperty } from "../../src/config/settings.ts";
-import { ChannelError, ChannelFullError } from "../../src/core/channel.ts";
-import type { Clock } from "../../src/core/clock.ts";
-import { CHANNEL_COUNTERS, CounterGroup, CounterRegistry } from "../../src/core/counters.ts";
-import { textEvent } from "../../src/core/event.ts";
-import { SILENT_LOG } from "../../src/core/log.ts";
+import { ConfigError, type ConfigIssue } from "../../src/config/diagnostics.ts";
+import { ChannelError, ChannelFullError } from "../../src/api/channel.ts";
+import type { Clock } from "../../src/api/clock.ts";
+import { CHANNEL_COUNTERS, CounterGroup } from "../../src/api/counters.ts";
+import { textEvent } from "../../src/api/event.ts";
 import { builtinRegistry } from "../../src/registry.ts";
 import { isSettled } from "../support/async.ts";
 import { runCli } from "../support/cli.ts";
+import { channelFrom, loadConf } from "../support/components.ts";
 import { FakeClock } from "../support/fake_clock.ts";
 import { body, channelContract, putCommitted, takeCommitted } from "./channel_contract.ts";
 
@@ -504,29 +501,51 @@ Deno.test("FileChannel reports a database it cannot use and leaves it alone", as
     }));
 });
 
-/** Resolves file-channel settings from `props`; returns them and the reported messages. */
-function resolveFile(props: Record<string, string>): {
-  settings: ReturnType<typeof resolveSettings>;
-  messages: string[];
-} {
-  const raw = new Map<string, RawProperty>(
-    Object.entries(props).map(([k, value], i) => [k, { value, line: i + 1 }]),
-  );
-  const messages: string[] = [];
-  const report: Reporter = (issue) =>
-    messages.push(`${issue.severity ?? "error"} ${issue.property}: ${issue.message}`);
-  const settings = resolveSettings("channels.c1", FILE_CHANNEL_SPEC, raw, report);
-  return { settings, messages };
+/** flume.conf lines for a channel c1 of `type` with `props`, drained by a null sink of batchSize 1. */
+function fileConf(props: Record<string, string>, type = "file"): string[] {
+  return [
+    "a1.channels = c1",
+    "a1.sinks = k1",
+    `a1.channels.c1.type = ${type}`,
+    ...Object.entries(props).map(([k, v]) => `a1.channels.c1.${k} = ${v}`),
+    "a1.sinks.k1.type = null",
+    "a1.sinks.k1.channel = c1",
+    "a1.sinks.k1.batchSize = 1",
+  ];
 }
 
-Deno.test("FILE_CHANNEL_SPEC: Flume's properties, defaults and checks", async (t) => {
+/**
+ * Every issue the agent's configuration loader reports for a file channel
+ * c1 with `props`, as `severity property: message`.
+ */
+function fileIssues(props: Record<string, string>): string[] {
+  let issues: readonly ConfigIssue[];
+  try {
+    issues = loadConf(fileConf(props)).warnings;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    issues = err.issues;
+  }
+  return issues.map((issue) => `${issue.severity} ${issue.property}: ${issue.message}`);
+}
+
+/** A file channel built from `props` as the agent builds it (not started). */
+function fileChannelFrom(props: Record<string, string>): FileChannel {
+  const ch = channelFrom("file", props, { clock: new FakeClock() });
+  ok(ch instanceof FileChannel);
+  return ch;
+}
+
+Deno.test("FILE_CHANNEL: Flume's properties, defaults and checks", async (t) => {
   await t.step("Flume's defaults", () => {
-    const { settings, messages } = resolveFile({});
-    deepStrictEqual(messages, []);
-    equal(settings.number("capacity"), 1000000);
-    equal(settings.number("transactionCapacity"), 10000);
-    equal(settings.number("keep-alive"), 3);
-    equal(settings.number("minimumRequiredSpace"), 524288000);
+    const config = loadConf(fileConf({})).channels[0];
+    deepStrictEqual(fileIssues({}), []);
+    equal(config.definition, FILE_CHANNEL);
+    const values = config.config as Record<string, unknown>;
+    equal(values.capacity, 1000000);
+    equal(values.transactionCapacity, 10000);
+    equal(values["keep-alive"], 3000, "3 s, held in milliseconds");
+    equal(values.minimumRequiredSpace, 524288000);
   });
 
   await t.step("default directories under ~/.flume-ws/file-channel", async () => {
@@ -534,18 +553,13 @@ Deno.test("FILE_CHANNEL_SPEC: Flume's properties, defaults and checks", async (t
     const dir = await Deno.makeTempDir();
     try {
       Deno.env.set("HOME", dir);
-      const ch = FILE_CHANNEL.create({
-        name: "c1",
-        settings: resolveFile({}).settings,
-        counters: new CounterRegistry(),
-        log: SILENT_LOG,
-        clock: new FakeClock(),
-      }) as FileChannel;
+      const ch = fileChannelFrom({});
       equal(ch.checkpointDir, `${dir}/.flume-ws/file-channel/checkpoint`);
       deepStrictEqual(ch.dataDirs, [`${dir}/.flume-ws/file-channel/data`]);
       equal(ch.capacity, 1000000);
       equal(ch.transactionCapacity, 10000);
       equal(ch.keepAliveMs, 3000);
+      equal(ch.minimumRequiredSpace, 524288000);
       equal(expandHome("~/x"), `${dir}/x`);
       equal(expandHome("/abs/~/x"), "/abs/~/x");
     } finally {
@@ -556,16 +570,17 @@ Deno.test("FILE_CHANNEL_SPEC: Flume's properties, defaults and checks", async (t
   });
 
   await t.step("dataDirs is split on commas, as Flume splits it", () => {
-    const ch = FILE_CHANNEL.create({
-      name: "c1",
-      settings: resolveFile({ checkpointDir: "/x/cp", dataDirs: " /x/d1 , /x/d 2,," }).settings,
-      counters: new CounterRegistry(),
-      log: SILENT_LOG,
-      clock: new FakeClock(),
-    }) as FileChannel;
+    const ch = fileChannelFrom({ checkpointDir: "/x/cp", dataDirs: " /x/d1 , /x/d 2,," });
     deepStrictEqual(ch.dataDirs, ["/x/d1", "/x/d 2"]);
     equal(ch.checkpointDir, "/x/cp");
-    deepStrictEqual(resolveFile({ dataDirs: " , " }).messages, [
+    deepStrictEqual(fileIssues({ dataDirs: ", ," }), [
+      'error dataDirs: Invalid dataDirs ", ,": expected at least one directory',
+    ]);
+  });
+
+  await t.step("a dataDirs without a directory is quoted as written", () => {
+    // `\ ` keeps the leading space in a .properties value: the value is " , ".
+    deepStrictEqual(fileIssues({ dataDirs: "\\ , " }), [
       'error dataDirs: Invalid dataDirs " , ": expected at least one directory',
     ]);
   });
@@ -581,23 +596,23 @@ Deno.test("FILE_CHANNEL_SPEC: Flume's properties, defaults and checks", async (t
         "org.apache.flume.channel.jdbc.JdbcChannel",
       ]
     ) {
-      equal(registry.spec("channel", name), FILE_CHANNEL_SPEC, name);
-      equal(registry.channel(name), FILE_CHANNEL, name);
+      equal(registry.find("channel", name), FILE_CHANNEL, name);
+      equal(loadConf(fileConf({}, name)).channels[0].definition, FILE_CHANNEL, name);
     }
   });
 
   await t.step("transactionCapacity larger than capacity is an error", () => {
-    deepStrictEqual(resolveFile({ capacity: "10", transactionCapacity: "11" }).messages, [
+    deepStrictEqual(fileIssues({ capacity: "10", transactionCapacity: "11" }), [
       "error transactionCapacity: transactionCapacity 11 is larger than capacity 10",
     ]);
-    deepStrictEqual(resolveFile({ transactionCapacity: "1000001" }).messages, [
+    deepStrictEqual(fileIssues({ transactionCapacity: "1000001" }), [
       "error transactionCapacity: transactionCapacity 1000001 is larger than capacity 1000000",
     ]);
-    deepStrictEqual(resolveFile({ capacity: "10", transactionCapacity: "10" }).messages, []);
+    deepStrictEqual(fileIssues({ capacity: "10", transactionCapacity: "10" }), []);
   });
 
   await t.step("bad values are errors", () => {
-    deepStrictEqual(resolveFile({ minimumRequiredSpace: "-1", "keep-alive": "x" }).messages, [
+    deepStrictEqual(fileIssues({ minimumRequiredSpace: "-1", "keep-alive": "x" }), [
       'error minimumRequiredSpace: Invalid minimumRequiredSpace "-1": must be at least 0',
       'error keep-alive: Invalid keep-alive "x": expected a whole number',
     ]);
@@ -605,7 +620,7 @@ Deno.test("FILE_CHANNEL_SPEC: Flume's properties, defaults and checks", async (t
 
   await t.step("Flume's other properties are accepted without a word", () => {
     deepStrictEqual(
-      resolveFile({
+      fileIssues({
         useDualCheckpoints: "true",
         backupCheckpointDir: "/backup",
         checkpointInterval: "60000",
@@ -613,18 +628,18 @@ Deno.test("FILE_CHANNEL_SPEC: Flume's properties, defaults and checks", async (t
         "use-log-replay-v1": "false",
         "use-fast-replay": "true",
         checkpointOnClose: "false",
-      }).messages,
+      }),
       [],
     );
   });
 
   await t.step("encryption is accepted with one warning that it is not done", () => {
     deepStrictEqual(
-      resolveFile({
+      fileIssues({
         "encryption.activeKey": "key-0",
         "encryption.cipherProvider": "AESCTRNOPADDING",
         "encryption.keyProvider": "JCEKSFILE",
-      }).messages,
+      }),
       [
         "warning encryption.activeKey: Encryption is not supported: events are stored unencrypted",
       ],

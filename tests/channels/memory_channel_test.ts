@@ -1,16 +1,16 @@
-import { deepStrictEqual, equal, rejects } from "node:assert/strict";
+import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
 import {
-  MEMORY_CHANNEL_SPEC,
+  MEMORY_CHANNEL,
   MemoryChannel,
   type MemoryChannelOptions,
 } from "../../src/channels/memory_channel.ts";
-import type { Reporter } from "../../src/config/component_spec.ts";
-import { resolveSettings } from "../../src/config/resolve_settings.ts";
-import type { RawProperty } from "../../src/config/settings.ts";
-import { ChannelFullError } from "../../src/core/channel.ts";
-import type { Clock } from "../../src/core/clock.ts";
-import { CHANNEL_COUNTERS, CounterGroup } from "../../src/core/counters.ts";
-import type { Event } from "../../src/core/event.ts";
+import { ConfigError, type ConfigIssue } from "../../src/config/diagnostics.ts";
+import { ChannelFullError } from "../../src/api/channel.ts";
+import type { Clock } from "../../src/api/clock.ts";
+import { CHANNEL_COUNTERS, CounterGroup } from "../../src/api/counters.ts";
+import type { Event } from "../../src/api/event.ts";
+import { builtinRegistry } from "../../src/registry.ts";
+import { channelFrom, loadConf } from "../support/components.ts";
 import { FakeClock } from "../support/fake_clock.ts";
 import { channelContract } from "./channel_contract.ts";
 
@@ -118,18 +118,31 @@ Deno.test("MemoryChannel limits body bytes by byteCapacity", async (t) => {
   });
 });
 
-Deno.test("MEMORY_CHANNEL_SPEC checks the properties together", async (t) => {
-  /** Resolves memory-channel settings from `props` and returns the reported messages. */
-  function check(props: Record<string, string>): string[] {
-    const raw = new Map<string, RawProperty>(
-      Object.entries(props).map(([k, value], i) => [k, { value, line: i + 1 }]),
-    );
-    const messages: string[] = [];
-    const report: Reporter = (issue) => messages.push(`${issue.property}: ${issue.message}`);
-    resolveSettings("channels.c1", MEMORY_CHANNEL_SPEC, raw, report);
-    return messages;
+/**
+ * Every issue the agent's configuration loader reports for a memory channel
+ * c1 with `props` (drained by a null sink of batchSize 1), as
+ * `property: message`.
+ */
+function check(props: Record<string, string>): string[] {
+  let issues: readonly ConfigIssue[];
+  try {
+    issues = loadConf([
+      "a1.channels = c1",
+      "a1.sinks = k1",
+      "a1.channels.c1.type = memory",
+      ...Object.entries(props).map(([k, v]) => `a1.channels.c1.${k} = ${v}`),
+      "a1.sinks.k1.type = null",
+      "a1.sinks.k1.channel = c1",
+      "a1.sinks.k1.batchSize = 1",
+    ]).warnings;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    issues = err.issues;
   }
+  return issues.map((issue) => `${issue.property}: ${issue.message}`);
+}
 
+Deno.test("MEMORY_CHANNEL checks the properties together", async (t) => {
   await t.step("reports transactionCapacity larger than capacity", () => {
     deepStrictEqual(check({ capacity: "10", transactionCapacity: "11" }), [
       "transactionCapacity: transactionCapacity 11 is larger than capacity 10",
@@ -145,5 +158,37 @@ Deno.test("MEMORY_CHANNEL_SPEC checks the properties together", async (t) => {
   await t.step("accepts transactionCapacity equal to capacity", () => {
     deepStrictEqual(check({ capacity: "10", transactionCapacity: "10" }), []);
     deepStrictEqual(check({}), []);
+  });
+});
+
+Deno.test("MEMORY_CHANNEL builds a MemoryChannel from flume.conf properties", async (t) => {
+  await t.step("memory and Flume's class name are the same type", () => {
+    const registry = builtinRegistry();
+    for (const name of ["memory", "MEMORY", "org.apache.flume.channel.MemoryChannel"]) {
+      equal(registry.find("channel", name), MEMORY_CHANNEL, name);
+    }
+  });
+
+  await t.step("Flume's defaults", () => {
+    const ch = channelFrom("memory", {});
+    ok(ch instanceof MemoryChannel);
+    equal(ch.capacity, 100);
+    equal(ch.transactionCapacity, 100);
+    equal(ch.keepAliveMs, 3000);
+  });
+
+  await t.step("the properties as set, keep-alive in seconds", () => {
+    const ch = channelFrom("memory", {
+      capacity: "10",
+      transactionCapacity: "5",
+      "keep-alive": "2",
+      byteCapacity: "1000",
+      byteCapacityBufferPercentage: "10",
+    });
+    ok(ch instanceof MemoryChannel);
+    equal(ch.capacity, 10);
+    equal(ch.transactionCapacity, 5);
+    equal(ch.keepAliveMs, 2000);
+    equal(ch.byteLimit, 900);
   });
 });

@@ -53,7 +53,9 @@ Deno.test("agent: -Dflume.root.logger=WARN,console hides INFO lines", async () =
         "a1.channels.c2.transactionCapacity = 1\na1.channels.c2.keep-alive = 0\n",
     );
     const agent = new AgentProcess(["-n", "a1", "-f", conf, "-Dflume.root.logger=WARN,console"]);
-    await agent.waitFor(/ WARN {2}source\.r1: Channel refused events 1\.\.1, will retry/);
+    await agent.waitFor(
+      / WARN {2}source\.r1: Channel refused 1 event\(s\), \d+ waiting in the backlog; retrying/,
+    );
     agent.kill("SIGINT");
     const { code, stderr } = await agent.exit();
     strictEqual(code, 0);

@@ -1,5 +1,5 @@
 import { match, ok, strictEqual } from "node:assert/strict";
-import { SILENT_LOG } from "../../src/core/log.ts";
+import { SILENT_LOG } from "../../src/api/log.ts";
 import { startFeed } from "../../src/feed/feed_server.ts";
 import { marketTick } from "../../src/feed/market_data.ts";
 import { REPO_ROOT, taskPermissions } from "../support/cli.ts";

@@ -1,5 +1,5 @@
 import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
-import { SILENT_LOG } from "../../src/core/log.ts";
+import { SILENT_LOG } from "../../src/api/log.ts";
 import { startFeed } from "../../src/feed/feed_server.ts";
 import { AgentProcess, REPO_ROOT, tempConf } from "../support/agent_process.ts";
 

@@ -40,7 +40,7 @@ function load(text: string, args: LoadArgs = {}): AgentConfig {
     file: FILE,
     agent: args.agent ?? "a1",
     variables: args.variables ?? NO_VARIABLES,
-    specs: builtinRegistry(),
+    lookup: builtinRegistry(),
   });
 }
 
@@ -424,6 +424,66 @@ const errorRows: readonly Row[] = [
     },
   },
   {
+    name: "a duration too large for a timer",
+    text: conf(
+      { 4: "a1.sources.r1.type = websocket" },
+      "a1.sources.r1.endpoint = ws://127.0.0.1:1/",
+      "a1.sources.r1.retryDelay = 9999999999",
+    ),
+    expected: {
+      severity: "error",
+      line: 10,
+      component: "sources.r1",
+      property: "retryDelay",
+      message: ['Invalid retryDelay "9999999999"', "must be at most 2147483"],
+      hint: ["about 24.8 days", "the longest wait a timer holds"],
+    },
+  },
+  {
+    name: "a selector type that is not available",
+    text: conf({}, "a1.sources.r1.selector.type = multiplexing"),
+    expected: {
+      severity: "error",
+      line: 9,
+      component: "sources.r1",
+      property: "selector.type",
+      message: ['Unknown selector type "multiplexing"'],
+      hint: ["known selector types: replicating"],
+    },
+  },
+  {
+    name: "selector.optional naming a channel the source does not list",
+    text: conf(
+      { 2: "a1.channels = c1 c2" },
+      "a1.channels.c2.type = memory",
+      "a1.sources.r1.selector.optional = c2",
+    ),
+    expected: {
+      severity: "error",
+      line: 10,
+      component: "sources.r1",
+      property: "selector.optional",
+      message: ['Channel "c2" in selector.optional is not in channels'],
+      hint: ["the source's channels: c1"],
+    },
+  },
+  {
+    name: "an interceptor of an unknown type",
+    text: conf(
+      {},
+      "a1.sources.r1.interceptors = i1",
+      "a1.sources.r1.interceptors.i1.type = timestamp",
+    ),
+    expected: {
+      severity: "error",
+      line: 10,
+      component: "sources.r1",
+      property: "interceptors.i1.type",
+      message: ['Unknown interceptor type "timestamp"'],
+      hint: ["no interceptor types are available yet"],
+    },
+  },
+  {
     name: "a malformed \\u escape",
     text: conf({}, "a1.sinks.k1.maxBytesToLog = \\u12"),
     expected: {
@@ -518,6 +578,17 @@ const warningRows: readonly Row[] = [
     name: "a key named like an Object.prototype member",
     text: conf({}, "a1.constructor.x.type = seq"),
     expected: { severity: "warning", line: 9, message: ['Unknown key "a1.constructor.x.type"'] },
+  },
+  {
+    name: "an unknown selector property",
+    text: conf({}, "a1.sources.r1.selector.foo = bar"),
+    expected: {
+      severity: "warning",
+      line: 9,
+      component: "sources.r1",
+      property: "selector.foo",
+      message: ['Unknown property "foo" for type replicating', "ignored"],
+    },
   },
   {
     name: "a list named like an Object.prototype member",
@@ -615,22 +686,46 @@ Deno.test("loadAgentConfig returns the topology of a valid file", async (t) => {
 
   await t.step("links sources to channels and sinks to their channel", () => {
     deepStrictEqual(
-      config.sources.map((s) => [s.name, s.type, s.channels, s.optionalChannels]),
-      [["r1", "seq", ["c1"], []]],
+      config.sources.map((s) => [
+        s.name,
+        s.type,
+        s.channels,
+        s.selector.type,
+        s.selector.config.optional,
+        s.interceptors,
+      ]),
+      [["r1", "seq", ["c1"], "replicating", undefined, []]],
     );
     deepStrictEqual(config.channels.map((c) => [c.name, c.type]), [["c1", "memory"]]);
     deepStrictEqual(config.sinks.map((s) => [s.name, s.type, s.channel]), [["k1", "null", "c1"]]);
   });
 
+  await t.step("names the source's selector channels", () => {
+    const linked = load(conf(
+      { 2: "a1.channels = c1 c2", 5: "a1.sources.r1.channels = c1 c2" },
+      "a1.channels.c2.type = memory",
+      "a1.sources.r1.selector.optional = c2",
+    ));
+    deepStrictEqual(linked.warnings, []);
+    const [source] = linked.sources;
+    deepStrictEqual(source.channels, ["c1", "c2"]);
+    equal(source.selector.id, "sources.r1.selector");
+    deepStrictEqual(source.selector.config.optional, ["c2"]);
+    equal(source.selector.settings.line("optional"), 10);
+  });
+
   await t.step("applies the documented defaults", () => {
     const [channel] = config.channels;
-    equal(channel.settings.number("capacity"), 100);
-    equal(channel.settings.number("transactionCapacity"), 100);
-    equal(channel.settings.number("keep-alive"), 3);
+    equal(channel.settings.get("capacity"), 100);
+    equal(channel.settings.get("transactionCapacity"), 100);
+    // keep-alive is written in seconds and held in milliseconds.
+    equal(channel.settings.get("keep-alive"), 3000);
+    equal(channel.config["keep-alive"], 3000);
     equal(channel.settings.has("capacity"), false);
-    equal(config.sinks[0].settings.number("batchSize"), 100);
-    equal(config.sources[0].settings.number("batchSize"), 1);
-    equal(load(conf({})).sinks[0].settings.number("maxBytesToLog"), 16);
+    equal(channel.config.capacity, 100);
+    equal(config.sinks[0].settings.get("batchSize"), 100);
+    equal(config.sources[0].settings.get("batchSize"), 1);
+    equal(load(conf({})).sinks[0].settings.get("maxBytesToLog"), 16);
   });
 
   await t.step("parses set values to their types", () => {
@@ -643,11 +738,15 @@ Deno.test("loadAgentConfig returns the topology of a valid file", async (t) => {
         "a1.sinks.k1.maxBytesToLog = 64",
       ),
     );
-    equal(set.channels[0].settings.number("capacity"), 1000);
+    equal(set.channels[0].settings.get("capacity"), 1000);
     equal(set.channels[0].settings.line("capacity"), 9);
-    equal(set.channels[0].settings.number("transactionCapacity"), 50);
-    equal(set.sources[0].settings.number("batchSize"), 50);
-    equal(set.sinks[0].settings.number("maxBytesToLog"), 64);
+    equal(set.channels[0].settings.get("transactionCapacity"), 50);
+    equal(set.sources[0].settings.get("batchSize"), 50);
+    equal(set.sinks[0].settings.get("maxBytesToLog"), 64);
+    deepStrictEqual(
+      [set.channels[0].config.capacity, set.sources[0].config.batchSize],
+      [1000, 50],
+    );
   });
 });
 
@@ -674,9 +773,9 @@ Deno.test("loadAgentConfig accepts type names in any case and Flume's class name
       }));
       deepStrictEqual(config.warnings, []);
       equal(config.sources[0].type, row.source);
-      equal(config.sources[0].spec.type, "seq");
-      equal(config.channels[0].spec.type, "memory");
-      ok(["logger", "null"].includes(config.sinks[0].spec.type));
+      equal(config.sources[0].definition.type, "seq");
+      equal(config.channels[0].definition.type, "memory");
+      ok(["logger", "null"].includes(config.sinks[0].definition.type));
     });
   }
 });
@@ -721,8 +820,8 @@ Deno.test("loadAgentConfig substitutes ${env:NAME} and ${sys:NAME} in values", (
     },
   );
   equal(config.sinks[0].channel, "c1");
-  equal(config.channels[0].settings.number("capacity"), 500);
-  equal(config.sinks[0].settings.number("maxBytesToLog"), 8);
+  equal(config.channels[0].settings.get("capacity"), 500);
+  equal(config.sinks[0].settings.get("maxBytesToLog"), 8);
 });
 
 Deno.test("loadAgentConfig names every unset variable of a value in one error", () => {

@@ -1,5 +1,5 @@
 import { equal } from "node:assert/strict";
-import { closest, didYouMean, didYouMeanProperty, editDistance } from "../../src/config/suggest.ts";
+import { closest, didYouMean, didYouMeanProperty, editDistance } from "../../src/util/suggest.ts";
 
 Deno.test("editDistance counts single-character edits, ignoring case", async (t) => {
   const rows: readonly [string, string, number][] = [

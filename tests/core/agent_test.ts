@@ -1,23 +1,14 @@
 import { strictEqual } from "node:assert/strict";
-import { loadAgentConfig } from "../../src/config/agent_config.ts";
+import { SYSTEM_CLOCK } from "../../src/api/clock.ts";
+import { defineSink } from "../../src/api/component.ts";
+import { SILENT_LOG } from "../../src/api/log.ts";
 import { Agent } from "../../src/core/agent.ts";
-import { SYSTEM_CLOCK } from "../../src/core/clock.ts";
-import { SILENT_LOG } from "../../src/core/log.ts";
-import { builtinRegistry, Registry } from "../../src/registry.ts";
-import { MEMORY_CHANNEL } from "../../src/channels/memory_channel.ts";
-import type { Sink, SinkDefinition } from "../../src/core/component.ts";
-import { NULL_SINK_SPEC } from "../../src/sinks/null_sink.ts";
-import { SEQ_SOURCE } from "../../src/sources/seq_source.ts";
+import type { Definitions } from "../../src/registry.ts";
+import { NULL_SINK } from "../../src/sinks/null_sink.ts";
+import { loadConf } from "../support/components.ts";
 
-function agentFrom(text: string): Agent {
-  const registry = builtinRegistry();
-  const config = loadAgentConfig(text, {
-    file: "test.conf",
-    agent: "a1",
-    specs: registry,
-    variables: { env: () => undefined, sys: {} },
-  });
-  return new Agent(config, { registry, clock: SYSTEM_CLOCK, logFor: () => SILENT_LOG });
+function agentFrom(text: string, extra: Partial<Definitions> = {}): Agent {
+  return new Agent(loadConf(text, extra), { clock: SYSTEM_CLOCK, logFor: () => SILENT_LOG });
 }
 
 const CONF = `
@@ -52,31 +43,21 @@ Deno.test("agent stop() stops the sources, then lets the sinks drain every accep
 });
 
 /** A sink type whose every delivery fails, so its channel never drains. */
-const FAILING_SINK: SinkDefinition = {
-  spec: { ...NULL_SINK_SPEC, type: "failing", aliases: [] },
-  create(ctx, channel): Sink {
-    return {
-      name: ctx.name,
-      channel,
-      counters: ctx.counters.create("SINK", ctx.name),
-      start: () => Promise.resolve(),
-      stop: () => Promise.resolve(),
-      process: () => Promise.reject(new Error("Downstream unavailable")),
-    };
-  },
-};
+const FAILING_SINK = defineSink({
+  type: "failing",
+  summary: "Fails every delivery",
+  properties: NULL_SINK.properties,
+  create: () => ({
+    batchSize: 100,
+    deliver: () => Promise.reject(new Error("Downstream unavailable")),
+  }),
+});
 
 Deno.test("agent stop() gives up draining after the timeout, leaving events in the channel", async () => {
-  const registry = new Registry({
-    source: [SEQ_SOURCE],
-    channel: [MEMORY_CHANNEL],
-    sink: [FAILING_SINK],
-  });
-  const config = loadAgentConfig(
+  const agent = agentFrom(
     CONF.replace("totalEvents = 2000", "totalEvents = 10").replace("type = null", "type = failing"),
-    { file: "t.conf", agent: "a1", specs: registry, variables: { env: () => undefined, sys: {} } },
+    { sink: [FAILING_SINK] },
   );
-  const agent = new Agent(config, { registry, clock: SYSTEM_CLOCK, logFor: () => SILENT_LOG });
   await agent.start();
   const channel = agent.counters.get("CHANNEL.c1")!;
   while (channel.get("ChannelSize") < 10) await new Promise((resolve) => setTimeout(resolve, 1));

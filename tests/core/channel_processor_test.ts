@@ -5,11 +5,11 @@ import {
   ChannelError,
   ChannelFullError,
   type Transaction,
-} from "../../src/core/channel.ts";
+} from "../../src/api/channel.ts";
 import { BatchPutError, ChannelProcessor } from "../../src/core/channel_processor.ts";
-import { CHANNEL_COUNTERS, CounterGroup } from "../../src/core/counters.ts";
-import { type Event, textEvent } from "../../src/core/event.ts";
-import { SILENT_LOG } from "../../src/core/log.ts";
+import { CHANNEL_COUNTERS, type ChannelCounter, CounterGroup } from "../../src/api/counters.ts";
+import { type Event, textEvent } from "../../src/api/event.ts";
+import { SILENT_LOG } from "../../src/api/log.ts";
 import { replicatingSelector } from "../../src/selectors/replicating_selector.ts";
 import { FakeClock } from "../support/fake_clock.ts";
 import { RecordingLog } from "../support/recording_log.ts";
@@ -63,7 +63,7 @@ class SpyChannel implements Channel {
   get name(): string {
     return this.inner.name;
   }
-  get counters(): CounterGroup {
+  get counters(): CounterGroup<ChannelCounter> {
     return this.inner.counters;
   }
   get capacity(): number {
@@ -81,6 +81,9 @@ class SpyChannel implements Channel {
   }
   size(): number {
     return this.inner.size();
+  }
+  room(): number {
+    return this.inner.room();
   }
   whenReadable(signal: AbortSignal): Promise<void> {
     return this.inner.whenReadable(signal);
@@ -161,9 +164,11 @@ Deno.test("ChannelProcessor with a replicating selector copies every event", asy
 Deno.test("replicatingSelector splits channels into required and optional", () => {
   const [c1, c2, c3] = [memoryChannel("c1"), memoryChannel("c2"), memoryChannel("c3")];
   const selector = replicatingSelector([c1, c2, c3], ["c2", "unknown"]);
-  deepStrictEqual(selector.required.map((c) => c.name), ["c1", "c3"]);
-  deepStrictEqual(selector.optional.map((c) => c.name), ["c2"]);
-  deepStrictEqual(replicatingSelector([c1]).optional, []);
+  const event = textEvent("x");
+  deepStrictEqual(selector.required(event).map((c) => c.name), ["c1", "c3"]);
+  deepStrictEqual(selector.optional(event).map((c) => c.name), ["c2"]);
+  deepStrictEqual(selector.fixed?.required, selector.required(event), "the same for every event");
+  deepStrictEqual(replicatingSelector([c1]).optional(event), []);
 });
 
 Deno.test("ChannelProcessor fails the batch when a required channel refuses it", async (t) => {
@@ -298,4 +303,48 @@ Deno.test("ChannelProcessor maxBatch is the smallest transactionCapacity", async
     const c1 = memoryChannel("c1", { transactionCapacity: 3 });
     equal(new ChannelProcessor(replicatingSelector([c1]), SILENT_LOG).maxBatch, 3);
   });
+});
+
+Deno.test("ChannelProcessor room() is what every required channel can take now", () => {
+  const c1 = memoryChannel("c1", { capacity: 10 });
+  const c2 = memoryChannel("c2", { capacity: 4 });
+  const optional = memoryChannel("c3", { capacity: 1 });
+  const processor = new ChannelProcessor(
+    replicatingSelector([c1, c2, optional], ["c3"]),
+    SILENT_LOG,
+  );
+  equal(processor.room(), 4, "the smaller required channel; the optional one does not count");
+});
+
+Deno.test("ChannelProcessor runs interceptors in order before the selector", async () => {
+  const c1 = memoryChannel("c1");
+  const seen: string[] = [];
+  const dropped: number[] = [];
+  const processor = new ChannelProcessor(replicatingSelector([c1]), SILENT_LOG, {
+    interceptors: [
+      {
+        intercept: (batch) => {
+          seen.push(`first:${batch.length}`);
+          return batch.filter((e) => DECODER.decode(e.body) !== "drop");
+        },
+      },
+      {
+        intercept: (batch) => {
+          seen.push(`second:${batch.length}`);
+          return batch.map((e) => ({ headers: { ...e.headers, seen: "yes" }, body: e.body }));
+        },
+      },
+    ],
+    onIntercepted: (n) => dropped.push(n),
+  });
+  await processor.processEventBatch(events("a", "drop", "b"));
+  deepStrictEqual(seen, ["first:3", "second:2"]);
+  deepStrictEqual(dropped, [1]);
+  const tx = c1.getTransaction();
+  tx.begin();
+  const first = tx.take();
+  tx.rollback();
+  tx.close();
+  deepStrictEqual(first?.headers, { seen: "yes" });
+  deepStrictEqual(await drain(c1), ["a", "b"]);
 });

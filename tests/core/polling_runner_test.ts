@@ -1,10 +1,10 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { MemoryChannel } from "../../src/channels/memory_channel.ts";
-import { SYSTEM_CLOCK } from "../../src/core/clock.ts";
-import { CHANNEL_COUNTERS, CounterGroup } from "../../src/core/counters.ts";
-import { textEvent } from "../../src/core/event.ts";
-import type { Status } from "../../src/core/lifecycle.ts";
-import { SILENT_LOG } from "../../src/core/log.ts";
+import { SYSTEM_CLOCK } from "../../src/api/clock.ts";
+import { CHANNEL_COUNTERS, CounterGroup } from "../../src/api/counters.ts";
+import { textEvent } from "../../src/api/event.ts";
+import type { Status } from "../../src/api/lifecycle.ts";
+import { SILENT_LOG } from "../../src/api/log.ts";
 import { PollingRunner } from "../../src/core/polling_runner.ts";
 import { isSettled, withTimeout } from "../support/async.ts";
 import { FakeClock } from "../support/fake_clock.ts";

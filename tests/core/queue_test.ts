@@ -1,5 +1,5 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
-import { Queue } from "../../src/core/queue.ts";
+import { Queue } from "../../src/util/queue.ts";
 
 /** Shifts every item out of `queue`, in order. */
 function drain<T>(queue: Queue<T>): T[] {

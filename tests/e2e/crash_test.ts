@@ -1,8 +1,8 @@
 import { ok, strictEqual } from "node:assert/strict";
 import { FileChannel } from "../../src/channels/file/mod.ts";
-import { SYSTEM_CLOCK } from "../../src/core/clock.ts";
-import { CHANNEL_COUNTERS, CounterGroup } from "../../src/core/counters.ts";
-import { SILENT_LOG } from "../../src/core/log.ts";
+import { SYSTEM_CLOCK } from "../../src/api/clock.ts";
+import { CHANNEL_COUNTERS, CounterGroup } from "../../src/api/counters.ts";
+import { SILENT_LOG } from "../../src/api/log.ts";
 import { AgentProcess, tempConf } from "../support/agent_process.ts";
 import { WsTestServer } from "../support/ws_test_server.ts";
 

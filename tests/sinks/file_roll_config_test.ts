@@ -1,14 +1,14 @@
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { type AgentConfig, loadAgentConfig } from "../../src/config/agent_config.ts";
 import { ConfigError, type ConfigIssue } from "../../src/config/diagnostics.ts";
-import { SILENT_LOG } from "../../src/core/log.ts";
-import { CounterRegistry } from "../../src/core/counters.ts";
-import { textEvent } from "../../src/core/event.ts";
+import { SILENT_LOG } from "../../src/api/log.ts";
+import { CounterGroup, CounterRegistry } from "../../src/api/counters.ts";
+import { textEvent } from "../../src/api/event.ts";
 import { MemoryChannel } from "../../src/channels/memory_channel.ts";
-import { CounterGroup } from "../../src/core/counters.ts";
 import { builtinRegistry } from "../../src/registry.ts";
-import { FILE_ROLL_SINK, type FileRollSink } from "../../src/sinks/file_roll_sink.ts";
+import { FILE_ROLL_SINK, FileRollSink } from "../../src/sinks/file_roll_sink.ts";
 import { withTempDir } from "../support/cli.ts";
+import { sinkFrom } from "../support/components.ts";
 import { FakeClock } from "../support/fake_clock.ts";
 
 const HEAD = [
@@ -23,7 +23,7 @@ function load(lines: string[]): AgentConfig {
   return loadAgentConfig([...HEAD, ...lines].join("\n"), {
     file: "f.conf",
     agent: "a1",
-    specs: builtinRegistry(),
+    lookup: builtinRegistry(),
     variables: { env: () => undefined, sys: {} },
   });
 }
@@ -52,19 +52,21 @@ Deno.test("file_roll configuration follows Flume's RollingFileSink", async (t) =
   await t.step("defaults: rollInterval 30, TEXT with newlines, batchSize 100, no prefix", () => {
     const sink = load([DIR]).sinks[0];
     const s = sink.settings;
-    deepStrictEqual(
-      [
-        "sink.directory",
-        "sink.rollInterval",
-        "sink.pathManager",
-        "sink.pathManager.prefix",
-        "sink.pathManager.extension",
-        "sink.serializer",
-        "sink.serializer.appendNewline",
-        "sink.batchSize",
-      ].map((n) => s.get(n)),
-      ["/tmp/out", 30, "DEFAULT", "", "", "TEXT", true, 100],
-    );
+    const names = [
+      "sink.directory",
+      "sink.rollInterval",
+      "sink.pathManager",
+      "sink.pathManager.prefix",
+      "sink.pathManager.extension",
+      "sink.serializer",
+      "sink.serializer.appendNewline",
+      "sink.batchSize",
+    ] as const;
+    // Durations are held in milliseconds: rollInterval 30 s is 30000.
+    const expected = ["/tmp/out", 30_000, "DEFAULT", "", "", "TEXT", true, 100];
+    deepStrictEqual(names.map((n) => s.get(n)), expected);
+    deepStrictEqual(names.map((n) => sink.config[n]), expected);
+    equal(sink.definition, FILE_ROLL_SINK);
     deepStrictEqual(load([DIR]).warnings, []);
   });
 
@@ -91,7 +93,7 @@ Deno.test("file_roll configuration follows Flume's RollingFileSink", async (t) =
     );
     equal(
       only(["a1.sinks.k1.sink.directory = "]),
-      "error sink.directory: Invalid sink.directory: must not be empty",
+      'error sink.directory: Invalid sink.directory "": must not be empty',
     );
   });
 
@@ -146,6 +148,11 @@ Deno.test("file_roll configuration follows Flume's RollingFileSink", async (t) =
       'error sink.rollInterval: Invalid sink.rollInterval "-1": must be at least 0',
     );
     equal(
+      only([DIR, "a1.sinks.k1.sink.rollInterval = 2147484"]),
+      'error sink.rollInterval: Invalid sink.rollInterval "2147484": must be at most 2147483' +
+        " | that is about 24.8 days, the longest wait a timer holds",
+    );
+    equal(
       only([DIR, "a1.sinks.k1.sink.batchSize = 0"]),
       'error sink.batchSize: Invalid sink.batchSize "0": must be at least 1',
     );
@@ -168,33 +175,38 @@ Deno.test("file_roll configuration follows Flume's RollingFileSink", async (t) =
 
 Deno.test("FILE_ROLL_SINK builds a sink from the validated settings", async () => {
   await withTempDir(async (dir) => {
-    const config = load([
-      `a1.sinks.k1.sink.directory = ${dir}`,
-      "a1.sinks.k1.sink.pathManager.prefix = p-",
-      "a1.sinks.k1.sink.pathManager.extension = jsonl",
-      "a1.sinks.k1.sink.serializer = Json",
-      "a1.sinks.k1.sink.batchSize = 7",
-    ]);
     const clock = new FakeClock({ start: 42 });
     const channel = new MemoryChannel("c1", new CounterGroup("CHANNEL", "c1"), {}, clock);
     const counters = new CounterRegistry();
-    const sink = FILE_ROLL_SINK.create(
-      { name: "k1", settings: config.sinks[0].settings, counters, log: SILENT_LOG, clock },
+    const built = sinkFrom(
+      "file_roll",
+      {
+        "sink.directory": dir,
+        "sink.pathManager.prefix": "p-",
+        "sink.pathManager.extension": "jsonl",
+        "sink.serializer": "Json",
+        "sink.batchSize": "7",
+      },
       channel,
-    ) as FileRollSink;
-    await sink.start();
+      { log: SILENT_LOG, clock, counters },
+    );
+    ok(built.writer instanceof FileRollSink, "the writer is a FileRollSink");
+    const sink = built.writer as FileRollSink;
+    await built.start();
     try {
+      equal(built.batchSize, 7);
       equal(sink.batchSize, 7);
-      ok(counters.get("SINK.k1"), "counter group SINK.k1");
+      equal(sink.directory, dir);
+      equal(counters.get("SINK.k1"), built.counters, "counter group SINK.k1");
       const tx = channel.getTransaction();
       tx.begin();
       tx.put(textEvent("x", { h: "1" }));
       await tx.commit();
       tx.close();
-      await sink.process();
+      await built.process();
       equal(await Deno.readTextFile(`${dir}/p-42-1.jsonl`), '{"headers":{"h":"1"},"body":"x"}\n');
     } finally {
-      await sink.stop();
+      await built.stop();
     }
   });
 });

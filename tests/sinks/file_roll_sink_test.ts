@@ -1,10 +1,12 @@
 import { deepStrictEqual, equal, match, ok, rejects } from "node:assert/strict";
+import { type Channel, ChannelError, type Transaction } from "../../src/api/channel.ts";
 import { MemoryChannel } from "../../src/channels/memory_channel.ts";
-import { CHANNEL_COUNTERS, CounterGroup, SINK_COUNTERS } from "../../src/core/counters.ts";
-import { type Event, textEvent } from "../../src/core/event.ts";
-import { FileRollSink, type FileRollSinkOptions } from "../../src/sinks/file_roll_sink.ts";
-import { findSerializer } from "../../src/sinks/serializers/mod.ts";
+import { CHANNEL_COUNTERS, CounterGroup, type SinkCounter } from "../../src/api/counters.ts";
+import { type Event, textEvent } from "../../src/api/event.ts";
+import type { BatchSink } from "../../src/core/batch_sink.ts";
+import { FileRollSink } from "../../src/sinks/file_roll_sink.ts";
 import { withTempDir } from "../support/cli.ts";
+import { sinkFrom } from "../support/components.ts";
 import { FakeClock } from "../support/fake_clock.ts";
 import { RecordingLog } from "../support/recording_log.ts";
 
@@ -55,31 +57,73 @@ function peek(channel: MemoryChannel): string[] {
   return bodies;
 }
 
-/** A started sink k1 on a fresh channel, writing TEXT to `directory`. */
+/**
+ * `channel` behind a wrapper whose next commits fail with a ChannelError
+ * while `failing.commits` is above 0 (each failure counts it down).
+ */
+function failingCommits(channel: MemoryChannel, failing: { commits: number }): Channel {
+  return {
+    name: channel.name,
+    counters: channel.counters,
+    capacity: channel.capacity,
+    transactionCapacity: channel.transactionCapacity,
+    start: () => channel.start(),
+    stop: () => channel.stop(),
+    size: () => channel.size(),
+    room: () => channel.room(),
+    whenReadable: (signal) => channel.whenReadable(signal),
+    getTransaction(): Transaction {
+      const tx = channel.getTransaction();
+      return {
+        begin: () => tx.begin(),
+        put: (event) => tx.put(event),
+        putAll: (events) => tx.putAll(events),
+        take: () => tx.take(),
+        commit(): Promise<void> {
+          if (failing.commits > 0) {
+            failing.commits--;
+            return Promise.reject(new ChannelError("the disk went away"));
+          }
+          return tx.commit();
+        },
+        rollback: () => tx.rollback(),
+        close: () => tx.close(),
+      };
+    },
+  };
+}
+
+/** A started sink k1 on a fresh channel, writing to `directory` (TEXT unless told). */
 interface Fixture {
-  readonly sink: FileRollSink;
+  /** The sink as the agent runs it: the framework's transaction loop. */
+  readonly sink: BatchSink;
+  /** Its writer, the FileRollSink. */
+  readonly writer: FileRollSink;
   readonly channel: MemoryChannel;
   readonly clock: FakeClock;
   readonly log: RecordingLog;
 }
 
+/**
+ * Builds sink k1 of type file_roll from flume.conf properties (`props`,
+ * without the `a1.sinks.k1.` prefix) as the agent does, and starts it.
+ */
 async function started(
   directory: string,
-  options: Partial<FileRollSinkOptions> & { transactionCapacity?: number } = {},
+  props: Readonly<Record<string, string>> = {},
+  transactionCapacity = 100,
 ): Promise<Fixture> {
   const clock = new FakeClock({ start: START });
-  const channel = memoryChannel(clock, options.transactionCapacity);
+  const channel = memoryChannel(clock, transactionCapacity);
   const log = new RecordingLog();
-  const sink = new FileRollSink("k1", channel, {
-    counters: new CounterGroup("SINK", "k1", SINK_COUNTERS),
+  const sink = sinkFrom("file_roll", { ...props, "sink.directory": directory }, channel, {
     log,
     clock,
-    serializer: findSerializer("TEXT")!.create({ appendNewline: true }),
-    ...options,
-    directory,
   });
+  ok(sink.writer instanceof FileRollSink);
+  const writer = sink.writer as FileRollSink;
   await sink.start();
-  return { sink, channel, clock, log };
+  return { sink, writer, channel, clock, log };
 }
 
 /** The directory's file names, in the order they were written (by series, then number). */
@@ -94,7 +138,7 @@ async function files(dir: string): Promise<string[]> {
 }
 
 /** The counters of `sink` named in `names`, as an object. */
-function counters(sink: FileRollSink, names: string[]): Record<string, number> {
+function counters(sink: BatchSink, names: SinkCounter[]): Record<string, number> {
   return Object.fromEntries(names.map((n) => [n, sink.counters.get(n)]));
 }
 
@@ -116,8 +160,10 @@ Deno.test("file_roll writes each batch to the current file, flushed before the c
 
   await t.step("TEXT with appendNewline = false writes the bodies as they are", async () => {
     await withTempDir(async (dir) => {
-      const serializer = findSerializer("text")!.create({ appendNewline: false });
-      const { sink, channel } = await started(dir, { serializer });
+      const { sink, channel } = await started(dir, {
+        "sink.serializer": "text",
+        "sink.serializer.appendNewline": "false",
+      });
       try {
         await put(channel, [textEvent("a\r\n"), { headers: {}, body: Uint8Array.of(0, 0xff) }]);
         await sink.process();
@@ -133,8 +179,7 @@ Deno.test("file_roll writes each batch to the current file, flushed before the c
 
   await t.step("json writes headers and text or base64 bodies, one object per line", async () => {
     await withTempDir(async (dir) => {
-      const serializer = findSerializer("JSON")!.create({ appendNewline: true });
-      const { sink, channel } = await started(dir, { serializer });
+      const { sink, channel } = await started(dir, { "sink.serializer": "JSON" });
       try {
         await put(channel, [
           textEvent("héllo\n", { host: "h1", n: "1" }),
@@ -172,7 +217,7 @@ Deno.test("file_roll writes each batch to the current file, flushed before the c
 
 Deno.test("file_roll takes at most batchSize events per transaction", async () => {
   await withTempDir(async (dir) => {
-    const { sink, channel } = await started(dir, { batchSize: 100, transactionCapacity: 100 });
+    const { sink, channel } = await started(dir, { "sink.batchSize": "100" }, 100);
     try {
       await put(channel, numbered(0, 250));
       deepStrictEqual(
@@ -211,10 +256,10 @@ Deno.test("file_roll takes at most batchSize events per transaction", async () =
 Deno.test("file_roll names files as Flume's DefaultPathManager and rolls them", async (t) => {
   await t.step("prefix and extension shape the names; a roll opens number 2", async () => {
     await withTempDir(async (dir) => {
-      const { sink, channel, clock } = await started(dir, {
-        prefix: "events-",
-        extension: "log",
-        rollInterval: 30,
+      const { sink, writer, channel, clock } = await started(dir, {
+        "sink.pathManager.prefix": "events-",
+        "sink.pathManager.extension": "log",
+        "sink.rollInterval": "30",
       });
       try {
         await put(channel, numbered(0, 2));
@@ -229,7 +274,7 @@ Deno.test("file_roll names files as Flume's DefaultPathManager and rolls them", 
         deepStrictEqual(await files(dir), [`events-${START}-1.log`, `events-${START}-2.log`]);
         equal(await Deno.readTextFile(`${dir}/events-${START}-1.log`), "0\n1\n2\n");
         equal(await Deno.readTextFile(`${dir}/events-${START}-2.log`), "3\n4\n");
-        equal(sink.currentFile, `${dir}/events-${START}-2.log`);
+        equal(writer.currentFile, `${dir}/events-${START}-2.log`);
         deepStrictEqual(counters(sink, ["ConnectionCreatedCount", "ConnectionClosedCount"]), {
           ConnectionCreatedCount: 2,
           ConnectionClosedCount: 1,
@@ -238,27 +283,36 @@ Deno.test("file_roll names files as Flume's DefaultPathManager and rolls them", 
         await sink.stop();
       }
       equal(sink.counters.get("ConnectionClosedCount"), 2, "stop() closes the file");
-      equal(sink.currentFile, undefined);
+      equal(writer.currentFile, undefined);
     });
   });
 
   await t.step(
-    "an idle file is closed when due, and the next opens with the next event",
+    "an idle file rolls when the next batch arrives, not on an empty poll",
     async () => {
       await withTempDir(async (dir) => {
-        const { sink, channel, clock } = await started(dir, { rollInterval: 10 });
+        const { sink, writer, channel, clock } = await started(dir, {
+          "sink.rollInterval": "10",
+        });
         try {
           await put(channel, numbered(0, 1));
           await sink.process();
           clock.advance(10_000);
           equal(await sink.process(), "IDLE");
-          equal(sink.currentFile, undefined);
-          equal(sink.counters.get("ConnectionClosedCount"), 1);
+          equal(writer.currentFile, `${dir}/${START}-1`, "an empty poll leaves the file open");
+          equal(sink.counters.get("ConnectionClosedCount"), 0);
           clock.advance(60_000);
           deepStrictEqual(await files(dir), [`${START}-1`], "no empty files");
           await put(channel, numbered(1, 1));
           await sink.process();
           deepStrictEqual(await files(dir), [`${START}-1`, `${START}-2`]);
+          equal(writer.currentFile, `${dir}/${START}-2`);
+          deepStrictEqual(counters(sink, ["ConnectionCreatedCount", "ConnectionClosedCount"]), {
+            ConnectionCreatedCount: 2,
+            ConnectionClosedCount: 1,
+          });
+          equal(await Deno.readTextFile(`${dir}/${START}-1`), "0\n");
+          equal(await Deno.readTextFile(`${dir}/${START}-2`), "1\n");
         } finally {
           await sink.stop();
         }
@@ -268,7 +322,7 @@ Deno.test("file_roll names files as Flume's DefaultPathManager and rolls them", 
 
   await t.step("rollInterval = 0 writes one file forever", async () => {
     await withTempDir(async (dir) => {
-      const { sink, channel, clock } = await started(dir, { rollInterval: 0 });
+      const { sink, channel, clock } = await started(dir, { "sink.rollInterval": "0" });
       try {
         for (let i = 0; i < 5; i++) {
           await put(channel, numbered(i, 1));
@@ -323,7 +377,7 @@ Deno.test("file_roll keeps events in the channel, in order, when the file cannot
   await t.step("the directory replaced by a regular file before a roll", async () => {
     await withTempDir(async (root) => {
       const dir = `${root}/out`;
-      const { sink, channel, clock } = await started(dir, { rollInterval: 30 });
+      const { sink, channel, clock } = await started(dir, { "sink.rollInterval": "30" });
       try {
         await put(channel, numbered(0, 3));
         await sink.process();
@@ -403,9 +457,56 @@ Deno.test("file_roll keeps events in the channel, in order, when the file cannot
     },
   );
 
+  await t.step(
+    "a commit the channel refuses after the write: logged, rolled back, written again",
+    async () => {
+      await withTempDir(async (dir) => {
+        const clock = new FakeClock({ start: START });
+        const channel = memoryChannel(clock);
+        const failing = { commits: 0 };
+        const log = new RecordingLog();
+        const sink = sinkFrom(
+          "file_roll",
+          { "sink.directory": dir },
+          failingCommits(channel, failing),
+          { log, clock },
+        );
+        await sink.start();
+        try {
+          await put(channel, numbered(0, 2));
+          failing.commits = 1;
+          await rejects(sink.process(), (err: Error) => {
+            equal(
+              err.message,
+              'Failed to commit 2 event(s) taken from channel "c1": the disk went away',
+            );
+            ok(err.cause instanceof ChannelError);
+            return true;
+          });
+          deepStrictEqual(log.messages("warn"), [
+            '2 event(s) were delivered but channel "c1" did not commit their take: ' +
+            "they will be delivered again",
+          ]);
+          deepStrictEqual(peek(channel), ["0", "1"]);
+          deepStrictEqual(
+            counters(sink, ["ChannelReadFail", "EventWriteFail", "EventDrainSuccessCount"]),
+            { ChannelReadFail: 1, EventWriteFail: 0, EventDrainSuccessCount: 0 },
+          );
+          // The events were on disk already: the retry writes them again (at least once).
+          equal(await sink.process(), "IDLE");
+          equal(channel.size(), 0);
+          equal(await Deno.readTextFile(`${dir}/${START}-1`), "0\n1\n0\n1\n");
+          equal(sink.counters.get("EventDrainSuccessCount"), 2);
+        } finally {
+          await sink.stop();
+        }
+      });
+    },
+  );
+
   await t.step("a take the channel refuses opens no file and counts ChannelReadFail", async () => {
     await withTempDir(async (dir) => {
-      const { sink, channel } = await started(dir, { batchSize: 5, transactionCapacity: 2 });
+      const { sink, channel } = await started(dir, { "sink.batchSize": "5" }, 2);
       try {
         await put(channel, numbered(0, 3));
         await rejects(sink.process(), /^Error: Failed to take events from channel "c1": /);

@@ -1,23 +1,29 @@
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
+import { ChannelError } from "../../src/api/channel.ts";
 import { MemoryChannel } from "../../src/channels/memory_channel.ts";
 import { MEMORY_CHANNEL } from "../../src/channels/memory_channel.ts";
 import { loadAgentConfig } from "../../src/config/agent_config.ts";
 import { ConfigError, type ConfigIssue } from "../../src/config/diagnostics.ts";
-import { resolveSettings } from "../../src/config/resolve_settings.ts";
-import type { Settings } from "../../src/config/settings.ts";
-import { SYSTEM_CLOCK } from "../../src/core/clock.ts";
-import { CHANNEL_COUNTERS, CounterGroup, CounterRegistry } from "../../src/core/counters.ts";
-import { type Event, textEvent } from "../../src/core/event.ts";
-import type { Status } from "../../src/core/lifecycle.ts";
+import type { BatchSink } from "../../src/core/batch_sink.ts";
+import { SYSTEM_CLOCK } from "../../src/api/clock.ts";
+import {
+  CHANNEL_COUNTERS,
+  CounterGroup,
+  CounterRegistry,
+  type SinkCounter,
+} from "../../src/api/counters.ts";
+import { type Event, textEvent } from "../../src/api/event.ts";
+import type { Status } from "../../src/api/lifecycle.ts";
 import { Registry } from "../../src/registry.ts";
-import { HTTP_SINK, type HttpSink } from "../../src/sinks/http_sink.ts";
-import { HTTP_SINK_SPEC } from "../../src/sinks/http_sink_spec.ts";
+import { REPLICATING_SELECTOR } from "../../src/selectors/replicating_selector.ts";
+import { HTTP_SINK, HttpSink } from "../../src/sinks/http_sink.ts";
 import { parseStatusCode, StatusRules } from "../../src/sinks/http_status_rules.ts";
 import { ProblemLog } from "../../src/sinks/_problem_log.ts";
 import { SEQ_SOURCE } from "../../src/sources/seq_source.ts";
 import { AgentProcess, tempConf } from "../support/agent_process.ts";
 import { withTimeout } from "../support/async.ts";
 import { FakeClock } from "../support/fake_clock.ts";
+import { sinkFrom } from "../support/components.ts";
 import { closedPort, HttpRecorder } from "../support/http_recorder.ts";
 import { RecordingLog } from "../support/recording_log.ts";
 
@@ -54,36 +60,28 @@ function held(channel: MemoryChannel): string[] {
   return out;
 }
 
-/** Validated settings of an http sink k1 from `props`; fails on any error. */
-function settingsOf(props: Readonly<Record<string, string>>): Settings {
-  const raw = new Map(Object.entries(props).map(([k, value], i) => [k, { value, line: i + 1 }]));
-  const errors: string[] = [];
-  const settings = resolveSettings("sinks.k1", HTTP_SINK_SPEC, raw, (issue) => {
-    if ((issue.severity ?? "error") === "error") errors.push(issue.message);
-  });
-  deepStrictEqual(errors, [], "the test's settings are valid");
-  return settings;
-}
-
 /** A sink built from properties, as the agent builds it, plus its log. */
 interface Built {
-  readonly sink: HttpSink;
+  /** The framework's transaction loop around the writer: process(), counters. */
+  readonly sink: BatchSink;
   readonly log: RecordingLog;
 }
 
-/** Builds and starts an http sink k1 on `channel` from `props`. */
+/**
+ * Builds and starts an http sink k1 on `channel` from `props`, validated as
+ * the agent validates it (an error in the test's settings throws a ConfigError).
+ */
 async function startSink(
   channel: MemoryChannel,
   props: Readonly<Record<string, string>>,
 ): Promise<Built> {
   const log = new RecordingLog();
-  const sink = HTTP_SINK.create({
-    name: "k1",
-    settings: settingsOf(props),
-    counters: new CounterRegistry(),
+  const sink = sinkFrom("http", props, channel, {
     log,
     clock: SYSTEM_CLOCK,
-  }, channel) as HttpSink;
+    counters: new CounterRegistry(),
+  });
+  ok(sink.writer instanceof HttpSink, "the http type builds an HttpSink writer");
   await sink.start();
   return { sink, log };
 }
@@ -110,7 +108,7 @@ async function withSink(
 }
 
 /** The counters a test usually asserts, by name. */
-function counts(sink: HttpSink, ...names: string[]): Record<string, number> {
+function counts(sink: BatchSink, ...names: SinkCounter[]): Record<string, number> {
   return Object.fromEntries(names.map((n) => [n, sink.counters.get(n)]));
 }
 
@@ -425,7 +423,8 @@ Deno.test("http sink batch mode: one request per batch", async (t) => {
         { headers: {}, body: "/wBB", bodyEncoding: "base64" },
       ], "the empty event is consumed, not sent");
       deepStrictEqual(held(channel), ['{"n":3}', "four"]);
-      equal(await sink.process(), "READY");
+      // A short batch: the channel had no more (BatchSink's IDLE; the old sink said READY).
+      equal(await sink.process(), "IDLE");
       equal(
         server.bodies()[1],
         '[{"headers":{},"body":"{\\"n\\":3}"},{"headers":{},"body":"four"}]',
@@ -441,7 +440,8 @@ Deno.test("http sink batch mode: one request per batch", async (t) => {
   await t.step("ndjson: one object a line", async () => {
     const props = { ...ACCEPT_2XX, batchSize: "10", batchFormat: "ndjson" };
     await withSink(undefined, batchEvents(), props, async ({ sink, server }) => {
-      equal(await sink.process(), "READY");
+      // A short batch: the channel had no more (BatchSink's IDLE; the old sink said READY).
+      equal(await sink.process(), "IDLE");
       equal(server.requests.length, 1);
       equal(server.requests[0].headers.get("content-type"), "application/x-ndjson");
       equal(
@@ -457,7 +457,8 @@ Deno.test("http sink batch mode: one request per batch", async (t) => {
   await t.step("lines: the raw bodies, each followed by a newline", async () => {
     const props = { ...ACCEPT_2XX, batchSize: "10", batchFormat: "lines" };
     await withSink(undefined, batchEvents(), props, async ({ sink, server }) => {
-      equal(await sink.process(), "READY");
+      // A short batch: the channel had no more (BatchSink's IDLE; the old sink said READY).
+      equal(await sink.process(), "IDLE");
       equal(server.requests[0].headers.get("content-type"), "text/plain");
       deepStrictEqual(
         server.requests[0].body,
@@ -484,7 +485,8 @@ Deno.test("http sink batch mode: one request per batch", async (t) => {
       match(log.messages("warn")[0], /: 2 event\(s\) rolled back for retry/);
       status = 200;
       equal(await sink.process(), "READY");
-      equal(await sink.process(), "READY");
+      // A short batch: the channel had no more (BatchSink's IDLE; the old sink said READY).
+      equal(await sink.process(), "IDLE");
       deepStrictEqual(held(channel), []);
       equal(server.requests[0].headers.get("content-type"), "application/vnd.x");
       deepStrictEqual(server.bodies().map((b) => JSON.parse(b).map((e: Event) => e.body)), [
@@ -514,10 +516,19 @@ Deno.test("http sink batch mode: a batch beyond transactionCapacity fails and le
     await sink.process().then(
       () => ok(false, "process() should fail"),
       (err: Error) => {
-        match(err.message, /^Failed to deliver events to http:\/\/127\.0\.0\.1:\d+\/$/);
-        match(String(err.cause), /Take list for MemoryTransaction, capacity 2 full/);
+        // The framework's transaction loop takes the batch now: a channel error is its own.
+        equal(
+          err.message,
+          'Failed to take events from channel "c1": Take list for MemoryTransaction, ' +
+            "capacity 2 full, consider committing more frequently, increasing capacity, " +
+            "or increasing thread count",
+        );
+        ok(err.cause instanceof ChannelError, String(err.cause));
+        match(err.cause.message, /Take list for MemoryTransaction, capacity 2 full/);
       },
     );
+    equal(sink.counters.get("ChannelReadFail"), 1);
+    equal(sink.counters.get("EventWriteFail"), 0);
     equal(channel.size(), 3);
     equal(channel.counters.get("EventTakeSuccessCount"), 0);
     equal(server.requests.length, 0);
@@ -563,17 +574,19 @@ function issuesOf(...sinkLines: string[]): readonly ConfigIssue[] {
     "a1.sinks.k1.channel = c1",
     ...sinkLines.map((l) => `a1.sinks.k1.${l}`),
   ].join("\n");
-  const specs = new Registry({
+  const lookup = new Registry({
     source: [SEQ_SOURCE],
     channel: [MEMORY_CHANNEL],
     sink: [HTTP_SINK],
+    selector: [REPLICATING_SELECTOR],
+    interceptor: [],
   });
   try {
     return loadAgentConfig(text, {
       file: "flume.conf",
       agent: "a1",
       variables: { env: () => undefined, sys: {} },
-      specs,
+      lookup,
     }).warnings;
   } catch (err) {
     if (err instanceof ConfigError) return err.issues;

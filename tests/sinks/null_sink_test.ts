@@ -1,8 +1,10 @@
 import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
 import { MemoryChannel } from "../../src/channels/memory_channel.ts";
-import { CHANNEL_COUNTERS, CounterGroup, SINK_COUNTERS } from "../../src/core/counters.ts";
-import { textEvent } from "../../src/core/event.ts";
-import { NullSink } from "../../src/sinks/null_sink.ts";
+import { ChannelError } from "../../src/api/channel.ts";
+import { CHANNEL_COUNTERS, CounterGroup } from "../../src/api/counters.ts";
+import { textEvent } from "../../src/api/event.ts";
+import type { BatchSink } from "../../src/core/batch_sink.ts";
+import { sinkFrom } from "../support/components.ts";
 import { FakeClock } from "../support/fake_clock.ts";
 
 /** A memory channel holding `count` committed events. */
@@ -22,13 +24,13 @@ async function channelWith(count: number, transactionCapacity = 100): Promise<Me
   return channel;
 }
 
-/** A null sink named k1 on `channel`. */
-function nullSink(channel: MemoryChannel, batchSize: number): NullSink {
-  return new NullSink("k1", channel, new CounterGroup("SINK", "k1", SINK_COUNTERS), batchSize);
+/** A null sink named k1 on `channel`, built from its flume.conf properties. */
+function nullSink(channel: MemoryChannel, batchSize: number): BatchSink {
+  return sinkFrom("null", { batchSize: String(batchSize) }, channel);
 }
 
 /** The batch counters of `sink`, in a fixed order: empty, underflow, complete. */
-function batches(sink: NullSink): number[] {
+function batches(sink: BatchSink): number[] {
   const c = sink.counters;
   return [c.get("BatchEmptyCount"), c.get("BatchUnderflowCount"), c.get("BatchCompleteCount")];
 }
@@ -57,7 +59,7 @@ Deno.test("NullSink discards events a batch per transaction", async (t) => {
     tx.close();
   });
 
-  await t.step("READY on a full batch, BACKOFF on a short or empty one", async () => {
+  await t.step("READY on a full batch, IDLE on a short or empty one", async () => {
     const channel = await channelWith(5);
     const sink = nullSink(channel, 2);
     deepStrictEqual(
@@ -82,18 +84,27 @@ Deno.test("NullSink discards events a batch per transaction", async (t) => {
     equal(sink.counters.get("EventDrainAttemptCount"), 5);
   });
 
-  await t.step("a failed take rolls back, leaves the events, and counts nothing", async () => {
-    const channel = await channelWith(5, 2); // transactionCapacity below batchSize
-    const sink = nullSink(channel, 3);
-    await rejects(sink.process(), (err: unknown) => {
-      ok(err instanceof Error);
-      equal(err.message, "Failed to discard events");
-      ok(err.cause instanceof Error && err.cause.message.startsWith("Take list"));
-      return true;
-    });
-    equal(channel.size(), 5);
-    equal(channel.counters.get("EventTakeSuccessCount"), 0);
-    deepStrictEqual(batches(sink), [0, 0, 0]);
-    equal(sink.counters.get("EventDrainSuccessCount"), 0);
-  });
+  await t.step(
+    "a failed take rolls back, leaves the events, and counts only the read failure",
+    async () => {
+      const channel = await channelWith(5, 2); // transactionCapacity below batchSize
+      const sink = nullSink(channel, 3);
+      await rejects(sink.process(), (err: unknown) => {
+        ok(err instanceof Error);
+        ok(
+          err.message.startsWith('Failed to take events from channel "c1": Take list'),
+          err.message,
+        );
+        ok(err.cause instanceof ChannelError && err.cause.message.startsWith("Take list"));
+        return true;
+      });
+      equal(channel.size(), 5);
+      equal(channel.counters.get("EventTakeSuccessCount"), 0);
+      deepStrictEqual(batches(sink), [0, 0, 0]);
+      equal(sink.counters.get("EventDrainSuccessCount"), 0);
+      equal(sink.counters.get("EventDrainAttemptCount"), 0);
+      equal(sink.counters.get("ChannelReadFail"), 1);
+      equal(sink.counters.get("EventWriteFail"), 0);
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
-import { type Event, textEvent } from "../../src/core/event.ts";
+import { type Event, textEvent } from "../../src/api/event.ts";
 import { BodyTextSerializer } from "../../src/sinks/serializers/body_text_serializer.ts";
 import { JsonSerializer } from "../../src/sinks/serializers/json_serializer.ts";
 import { findSerializer, serializerNames } from "../../src/sinks/serializers/mod.ts";

@@ -1,17 +1,17 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { ReconnectBackoff } from "../../src/sources/websocket/backoff.ts";
+import { Backoff } from "../../src/util/backoff.ts";
 import { FakeClock } from "../support/fake_clock.ts";
 import { sourceHarness } from "../support/websocket_harness.ts";
 import { WsTestServer } from "../support/ws_test_server.ts";
 
-Deno.test("reconnect backoff", async (t) => {
+Deno.test("backoff policy", async (t) => {
   await t.step("is a constant retryDelay without retryMaxDelay, as the seed's", () => {
-    const b = new ReconnectBackoff({ baseMs: 5000, maxMs: 5000 });
+    const b = new Backoff({ initialMs: 5000, maxMs: 5000, jitter: 0.2 });
     deepStrictEqual([b.next(), b.next(), b.next()], [5000, 5000, 5000]);
   });
 
   await t.step("doubles per consecutive failure up to retryMaxDelay", () => {
-    const b = new ReconnectBackoff({ baseMs: 1000, maxMs: 10_000, random: () => 0.5 });
+    const b = new Backoff({ initialMs: 1000, maxMs: 10_000, jitter: 0.2, random: () => 0.5 });
     deepStrictEqual(
       Array.from({ length: 6 }, () => b.next()),
       [1000, 2000, 4000, 8000, 10_000, 10_000],
@@ -19,16 +19,47 @@ Deno.test("reconnect backoff", async (t) => {
   });
 
   await t.step("jitters by at most ±20 %, never past the cap", () => {
-    const low = new ReconnectBackoff({ baseMs: 1000, maxMs: 10_000, random: () => 0 });
-    const high = new ReconnectBackoff({ baseMs: 1000, maxMs: 10_000, random: () => 0.999999 });
+    const low = new Backoff({ initialMs: 1000, maxMs: 10_000, jitter: 0.2, random: () => 0 });
+    const high = new Backoff({
+      initialMs: 1000,
+      maxMs: 10_000,
+      jitter: 0.2,
+      random: () => 0.999999,
+    });
     deepStrictEqual([low.next(), low.next()], [800, 1600]);
     deepStrictEqual([high.next(), high.next()], [1200, 2400]);
     for (let i = 0; i < 5; i++) high.next();
     strictEqual(high.next(), 10_000);
   });
 
+  await t.step("grows linearly for the sink runner: 1 s more per failure, at most 5 s", () => {
+    const b = new Backoff({ initialMs: 1000, maxMs: 5000, growth: "linear" });
+    deepStrictEqual(Array.from({ length: 7 }, () => b.next()), [
+      1000,
+      2000,
+      3000,
+      4000,
+      5000,
+      5000,
+      5000,
+    ]);
+  });
+
+  await t.step("is constant when told, whatever the cap", () => {
+    const b = new Backoff({ initialMs: 300, maxMs: 5000, growth: "constant" });
+    deepStrictEqual([b.next(), b.next(), b.next()], [300, 300, 300]);
+  });
+
+  await t.step("doubles without jitter for the sender: 100 ms to 5 s", () => {
+    const b = new Backoff({ initialMs: 100, maxMs: 5000 });
+    deepStrictEqual(
+      Array.from({ length: 8 }, () => b.next()),
+      [100, 200, 400, 800, 1600, 3200, 5000, 5000],
+    );
+  });
+
   await t.step("starts over after reset()", () => {
-    const b = new ReconnectBackoff({ baseMs: 1000, maxMs: 60_000, random: () => 0.5 });
+    const b = new Backoff({ initialMs: 1000, maxMs: 60_000, jitter: 0.2, random: () => 0.5 });
     b.next();
     b.next();
     b.reset();

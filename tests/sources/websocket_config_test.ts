@@ -1,12 +1,12 @@
-import { deepStrictEqual, match, ok, strictEqual, throws } from "node:assert/strict";
+import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { loadAgentConfig } from "../../src/config/agent_config.ts";
+import type { ConfigOf } from "../../src/api/properties.ts";
 import { ConfigError, type ConfigIssue } from "../../src/config/diagnostics.ts";
+import type { Settings } from "../../src/config/settings.ts";
 import { builtinRegistry } from "../../src/registry.ts";
-import {
-  handshakeHeaders,
-  initMessages,
-  redactUrl,
-} from "../../src/sources/websocket/handshake.ts";
+import { handshakeHeaders, initMessages } from "../../src/sources/websocket/handshake.ts";
+import { WEBSOCKET_PROPERTIES } from "../../src/sources/websocket/spec.ts";
+import { redactUrl } from "../../src/util/redact.ts";
 
 const HEAD = [
   "a1.sources = w1",
@@ -20,7 +20,7 @@ function load(lines: string[]): ReturnType<typeof loadAgentConfig> {
   return loadAgentConfig([...HEAD, ...lines].join("\n"), {
     file: "w.conf",
     agent: "a1",
-    specs: builtinRegistry(),
+    lookup: builtinRegistry(),
     variables: { env: () => undefined, sys: {} },
   });
 }
@@ -39,7 +39,12 @@ interface Row {
   lines: string[];
   property: string;
   message: RegExp;
+  /** The hint, when the row checks it. */
+  hint?: string;
 }
+
+/** The hint of every endpoint that is not a ws:// or wss:// URL. */
+const ENDPOINT_HINT = "use ws://host:port/path or wss://host/path";
 
 const ERRORS: Row[] = [
   {
@@ -52,13 +57,22 @@ const ERRORS: Row[] = [
     name: "an http URL",
     lines: ["a1.sources.w1.endpoint = http://example.test/"],
     property: "endpoint",
-    message: /expected a ws:\/\/ or wss:\/\/ URL/,
+    message: /^Invalid endpoint "http:\/\/example\.test\/": expected a ws:\/\/ or wss:\/\/ URL$/,
+    hint: ENDPOINT_HINT,
   },
   {
     name: "not a URL",
     lines: ["a1.sources.w1.endpoint = example.test:80"],
     property: "endpoint",
     message: /Invalid endpoint "example\.test:80"/,
+    hint: ENDPOINT_HINT,
+  },
+  {
+    name: "a host and port without a scheme",
+    lines: ["a1.sources.w1.endpoint = 127.0.0.1:80"],
+    property: "endpoint",
+    message: /^Invalid endpoint "127\.0\.0\.1:80": not a URL$/,
+    hint: ENDPOINT_HINT,
   },
   {
     name: "sslEnabled=true with ws://",
@@ -130,7 +144,27 @@ const ERRORS: Row[] = [
     name: "a zero connectTimeout",
     lines: ["a1.sources.w1.endpoint = ws://127.0.0.1:1/", "a1.sources.w1.connectTimeout = 0"],
     property: "connectTimeout",
-    message: /must be greater than 0/,
+    message: /^Invalid connectTimeout "0": must be greater than 0$/,
+  },
+  {
+    name: "a zero pingInterval",
+    lines: [
+      "a1.sources.w1.endpoint = ws://127.0.0.1:1/",
+      "a1.sources.w1.pingMessage = ping",
+      "a1.sources.w1.pingInterval = 0",
+    ],
+    property: "pingInterval",
+    message: /^Invalid pingInterval "0": must be greater than 0$/,
+  },
+  {
+    name: "a retryMaxDelay too large for a timer",
+    lines: [
+      "a1.sources.w1.endpoint = ws://127.0.0.1:1/",
+      "a1.sources.w1.retryMaxDelay = 2147484",
+    ],
+    property: "retryMaxDelay",
+    message: /^Invalid retryMaxDelay "2147484": must be at most 2147483$/,
+    hint: "that is about 24.8 days, the longest wait a timer holds",
   },
 ];
 
@@ -142,6 +176,7 @@ Deno.test("websocket source configuration errors", async (t) => {
       strictEqual(found[0].property, row.property);
       strictEqual(found[0].component, "sources.w1");
       match(found[0].message, row.message);
+      if (row.hint !== undefined) strictEqual(found[0].hint, row.hint);
       ok(found[0].line !== undefined && found[0].line > 0);
     });
   }
@@ -167,7 +202,7 @@ Deno.test("websocket source configuration warnings", async (t) => {
 });
 
 Deno.test("websocket handshake material is read from the settings", async (t) => {
-  const settings = load([
+  const source = load([
     "a1.sources.w1.endpoint = ws://127.0.0.1:1/",
     "a1.sources.w1.cookies = b a",
     "a1.sources.w1.cookie.a.name = first",
@@ -178,15 +213,18 @@ Deno.test("websocket handshake material is read from the settings", async (t) =>
     "a1.sources.w1.initMessage = one",
     "a1.sources.w1.initMessages = x",
     "a1.sources.w1.initMessage.x = two",
-  ]).sources[0].settings;
+  ]).sources[0];
+  const { settings } = source;
+  const config = source.config as ConfigOf<typeof WEBSOCKET_PROPERTIES>;
   await t.step("cookies follow the cookies list order; quotes stay", () => {
-    deepStrictEqual(handshakeHeaders(settings), [
+    deepStrictEqual(config.cookies, ["b", "a"]);
+    deepStrictEqual(handshakeHeaders(config.cookies ?? [], settings), [
       ["Authorization", "Bearer t"],
       ["Cookie", `second=2; first="1"`],
     ]);
   });
   await t.step("initMessage goes first, then initMessages", () => {
-    deepStrictEqual(initMessages(settings), ["one", "two"]);
+    deepStrictEqual(initMessages(config, settings), ["one", "two"]);
   });
   await t.step("secrets are masked in check output", () => {
     ok(settings.isSecret("cookie.a.value"));
@@ -204,11 +242,24 @@ Deno.test("redactUrl hides credentials and query values", () => {
 });
 
 Deno.test("a valid websocket source gets the documented defaults", () => {
-  const s = load(["a1.sources.w1.endpoint = ws://127.0.0.1:1/"]).sources[0].settings;
+  const source = load(["a1.sources.w1.endpoint = ws://127.0.0.1:1/"]).sources[0];
+  // The source's settings are declared by WEBSOCKET_PROPERTIES.
+  const s = source.settings as Settings<typeof WEBSOCKET_PROPERTIES>;
+  // Durations are written in seconds and held in milliseconds.
   deepStrictEqual(
-    ["retryDelay", "connectTimeout", "idleTimeout", "backlogCapacity"].map((n) => s.number(n)),
-    [30, 10, 0, 10000],
+    (["retryDelay", "connectTimeout", "idleTimeout", "backlogCapacity"] as const).map((n) =>
+      s.get(n)
+    ),
+    [30000, 10000, 0, 10000],
   );
-  strictEqual(s.boolean("trustAllCerts"), false);
-  throws(() => s.number("endpoint"), TypeError);
+  deepStrictEqual(
+    ["retryDelay", "connectTimeout", "idleTimeout", "backlogCapacity"].map((n) => source.config[n]),
+    [30000, 10000, 0, 10000],
+  );
+  strictEqual(s.get("trustAllCerts"), false);
+  strictEqual(s.get("endpoint"), "ws://127.0.0.1:1/");
+  // A property is read with its declared type: the endpoint is no number.
+  // @ts-expect-error endpoint is a string
+  const endpoint: number | undefined = s.get("endpoint");
+  strictEqual(typeof endpoint, "string");
 });

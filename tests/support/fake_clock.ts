@@ -1,4 +1,4 @@
-import type { Clock } from "../../src/core/clock.ts";
+import type { Clock } from "../../src/api/clock.ts";
 
 /** How a fake sleep ended, or that it has not ended yet. */
 export type SleepState = "pending" | "elapsed" | "aborted";

@@ -10,9 +10,9 @@
  * @module
  */
 import { FileChannel } from "../../src/channels/file/mod.ts";
-import { SYSTEM_CLOCK } from "../../src/core/clock.ts";
-import { CHANNEL_COUNTERS, CounterGroup } from "../../src/core/counters.ts";
-import { textEvent } from "../../src/core/event.ts";
+import { SYSTEM_CLOCK } from "../../src/api/clock.ts";
+import { CHANNEL_COUNTERS, CounterGroup } from "../../src/api/counters.ts";
+import { textEvent } from "../../src/api/event.ts";
 
 const [mode, dir] = Deno.args;
 const channel = new FileChannel("c1", new CounterGroup("CHANNEL", "c1", CHANNEL_COUNTERS), {

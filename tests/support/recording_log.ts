@@ -1,4 +1,4 @@
-import type { Log } from "../../src/core/log.ts";
+import type { Log } from "../../src/api/log.ts";
 
 /** A log level, as the Log interface names its methods. */
 export type LogLevel = "debug" | "info" | "warn" | "error";

@@ -1,21 +1,18 @@
+import { type Clock, SYSTEM_CLOCK } from "../../src/api/clock.ts";
+import { CHANNEL_COUNTERS, CounterGroup, CounterRegistry } from "../../src/api/counters.ts";
+import type { Event } from "../../src/api/event.ts";
 import { MemoryChannel } from "../../src/channels/memory_channel.ts";
-import { loadAgentConfig } from "../../src/config/agent_config.ts";
-import { ChannelProcessor } from "../../src/core/channel_processor.ts";
-import { type Clock, SYSTEM_CLOCK } from "../../src/core/clock.ts";
-import { CHANNEL_COUNTERS, CounterGroup, CounterRegistry } from "../../src/core/counters.ts";
-import type { Event } from "../../src/core/event.ts";
-import { builtinRegistry } from "../../src/registry.ts";
-import { replicatingSelector } from "../../src/selectors/replicating_selector.ts";
-import { WebSocketSource } from "../../src/sources/websocket/mod.ts";
+import type { RunningSource } from "../../src/core/components.ts";
+import { group, sourceFrom } from "./components.ts";
 import { RecordingLog } from "./recording_log.ts";
 
 /** A WebSocket source writing into a real memory channel, built from properties. */
 export interface SourceHarness {
-  readonly source: WebSocketSource;
+  readonly source: RunningSource;
   readonly channel: MemoryChannel;
   /** The second channel, when `options.second` asked for one. */
   readonly channel2?: MemoryChannel;
-  readonly counters: CounterGroup;
+  readonly counters: CounterGroup<string>;
   readonly log: RecordingLog;
   /** Takes and commits everything the channel holds. */
   drain(): Promise<Event[]>;
@@ -39,58 +36,40 @@ export interface HarnessOptions {
 
 /**
  * Builds `a1.sources.w1` from `properties` through the real configuration
- * path (so validation and defaults apply) and wires it to a MemoryChannel.
+ * path (so validation, defaults and the sender apply) and wires it to a
+ * MemoryChannel.
  */
 export function sourceHarness(
   properties: Record<string, string>,
   options: HarnessOptions = {},
 ): SourceHarness {
-  const registry = builtinRegistry();
-  const lines = Object.entries(properties).map(([k, v]) => `a1.sources.w1.${k} = ${v}`);
-  const text = [
-    "a1.sources = w1",
-    "a1.channels = c1",
-    "a1.sources.w1.type = websocket",
-    "a1.sources.w1.channels = c1",
-    "a1.channels.c1.type = memory",
-    ...lines,
-  ].join("\n");
-  const config = loadAgentConfig(text, {
-    file: "test.conf",
-    agent: "a1",
-    specs: registry,
-    variables: { env: () => undefined, sys: {} },
-  });
   const capacity = options.capacity ?? 10_000;
+  const clock = options.clock ?? SYSTEM_CLOCK;
   const channel = new MemoryChannel("c1", new CounterGroup("CHANNEL", "c1", CHANNEL_COUNTERS), {
     capacity,
     transactionCapacity: options.transactionCapacity ?? Math.min(capacity, 1000),
     keepAlive: options.keepAlive ?? 0,
-  }, options.clock ?? SYSTEM_CLOCK);
+  }, clock);
   const channel2 = options.second
     ? new MemoryChannel("c2", new CounterGroup("CHANNEL", "c2", CHANNEL_COUNTERS), {
       ...options.second,
       keepAlive: 0,
-    }, options.clock ?? SYSTEM_CLOCK)
+    }, clock)
     : undefined;
   const log = new RecordingLog();
   const counters = new CounterRegistry();
-  const source = registry.source("websocket").create(
-    {
-      name: "w1",
-      settings: config.sources[0].settings,
-      counters,
-      log,
-      clock: options.clock ?? SYSTEM_CLOCK,
-    },
-    new ChannelProcessor(replicatingSelector(channel2 ? [channel, channel2] : [channel]), log),
-  ) as WebSocketSource;
+  const source = sourceFrom(
+    "websocket",
+    properties,
+    channel2 ? [channel, channel2] : [channel],
+    { clock, log, counters },
+  );
   const drain = (from: MemoryChannel = channel): Promise<Event[]> => drainChannel(from);
   return {
     source,
     channel,
     channel2,
-    counters: counters.get("SOURCE.w1") as CounterGroup,
+    counters: group(counters, "SOURCE.w1"),
     log,
     drain,
     async drainText(): Promise<string[]> {

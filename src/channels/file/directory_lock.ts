@@ -1,5 +1,5 @@
-import { ChannelError } from "../../core/channel.ts";
-import { errorMessage } from "../../core/errors.ts";
+import { ChannelError } from "../../api/channel.ts";
+import { errorMessage } from "../../util/errors.ts";
 
 /** The lock file's name in every locked directory, as Flume names it. */
 export const LOCK_FILE = "in_use.lock";

@@ -1,7 +1,7 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { ChannelError } from "../../core/channel.ts";
-import { errorMessage } from "../../core/errors.ts";
-import type { Event } from "../../core/event.ts";
+import { ChannelError } from "../../api/channel.ts";
+import { errorMessage } from "../../util/errors.ts";
+import type { Event } from "../../api/event.ts";
 
 /** The database's file name in the first data directory. */
 export const DATABASE_FILE = "flume-ws-channel.db";

@@ -4,15 +4,17 @@
  * @module
  */
 import { join } from "node:path";
-import type { Channel } from "../../core/channel.ts";
-import { ChannelError } from "../../core/channel.ts";
-import type { ChannelDefinition, ComponentContext } from "../../core/component.ts";
-import { CHANNEL_COUNTERS } from "../../core/counters.ts";
+import { ChannelError } from "../../api/channel.ts";
+import { defineChannel } from "../../api/component.ts";
 import { FileChannel } from "./file_channel.ts";
-import { FILE_CHANNEL_SPEC, splitDirs } from "./spec.ts";
+import {
+  checkFileChannel,
+  FILE_CHANNEL_PATTERNS,
+  FILE_CHANNEL_PROPERTIES,
+  splitDirs,
+} from "./spec.ts";
 
 export { FileChannel, type FileChannelOptions } from "./file_channel.ts";
-export { FILE_CHANNEL_SPEC } from "./spec.ts";
 export { DATABASE_FILE } from "./event_store.ts";
 export { LOCK_FILE } from "./directory_lock.ts";
 
@@ -20,23 +22,32 @@ export { LOCK_FILE } from "./directory_lock.ts";
 const DEFAULT_ROOT = [".flume-ws", "file-channel"];
 
 /** The `file` channel type (also `jdbc` and Flume's class names). */
-export const FILE_CHANNEL: ChannelDefinition = {
-  spec: FILE_CHANNEL_SPEC,
-  create(ctx: ComponentContext): Channel {
-    const s = ctx.settings;
-    const checkpointDir = s.string("checkpointDir");
-    const dataDirs = s.string("dataDirs");
-    return new FileChannel(ctx.name, ctx.counters.create("CHANNEL", ctx.name, CHANNEL_COUNTERS), {
-      checkpointDir: expandHome(checkpointDir ?? `~/${[...DEFAULT_ROOT, "checkpoint"].join("/")}`),
-      dataDirs: splitDirs(dataDirs ?? `~/${[...DEFAULT_ROOT, "data"].join("/")}`).map(expandHome),
-      capacity: s.number("capacity"),
-      transactionCapacity: s.number("transactionCapacity"),
-      keepAlive: s.number("keep-alive"),
-      minimumRequiredSpace: s.number("minimumRequiredSpace"),
-      log: ctx.log,
-    }, ctx.clock);
-  },
-};
+export const FILE_CHANNEL = defineChannel({
+  type: "file",
+  aliases: [
+    "jdbc",
+    "org.apache.flume.channel.file.FileChannel",
+    "org.apache.flume.channel.jdbc.JdbcChannel",
+  ],
+  summary: "Events in an embedded SQLite database, fsynced at every commit; survive kill -9 " +
+    "and power loss",
+  properties: FILE_CHANNEL_PROPERTIES,
+  patterns: FILE_CHANNEL_PATTERNS,
+  check: checkFileChannel,
+  create: ({ name, config, counters, clock, log }) =>
+    new FileChannel(name, counters, {
+      checkpointDir: expandHome(
+        config.checkpointDir ?? `~/${[...DEFAULT_ROOT, "checkpoint"].join("/")}`,
+      ),
+      dataDirs: splitDirs(config.dataDirs ?? `~/${[...DEFAULT_ROOT, "data"].join("/")}`)
+        .map(expandHome),
+      capacity: config.capacity,
+      transactionCapacity: config.transactionCapacity,
+      keepAlive: config["keep-alive"] / 1000,
+      minimumRequiredSpace: config.minimumRequiredSpace,
+      log,
+    }, clock),
+});
 
 /** Replaces a leading `~` with the home directory (for the defaults and users alike). */
 export function expandHome(path: string): string {

@@ -1,116 +1,91 @@
+import {
+  boolean,
+  type CheckedProperties,
+  int,
+  path,
+  type PatternDecl,
+  type Reporter,
+} from "../../api/properties.ts";
 import { capacityProperties, checkCapacities } from "../capacity_properties.ts";
-import type { ComponentSpec } from "../../config/component_spec.ts";
-import type { PropertySpec } from "../../config/spec.ts";
 
 /** What Flume's properties that change nothing here say about themselves. */
 const NO_EFFECT = "accepted for Flume configs, no effect here";
 
-/** Flume's file-channel properties that SQLite makes unnecessary. */
-const FLUME_ONLY: readonly PropertySpec[] = [
-  {
-    name: "useDualCheckpoints",
-    kind: "boolean",
+/** The file channel's properties: Flume's names and defaults, then those SQLite makes moot. */
+export const FILE_CHANNEL_PROPERTIES = {
+  ...capacityProperties({ capacity: 1000000, transactionCapacity: 10000 }),
+  checkpointDir: path({
+    defaultText: "~/.flume-ws/file-channel/checkpoint",
+    doc: "Directory locked for this channel (`in_use.lock`), as Flume locks it",
+  }),
+  dataDirs: path({
+    defaultText: "~/.flume-ws/file-channel/data",
+    doc: "Comma-separated directories, each locked; the database " +
+      "(`flume-ws-channel.db`) lives in the first",
+  }),
+  minimumRequiredSpace: int({
+    default: 524288000,
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    doc: "Free bytes the first data directory's filesystem must keep; commits of puts are " +
+      "refused below it (takes go on)",
+  }),
+  useDualCheckpoints: boolean({
     doc: `Flume: back up the checkpoint; ${NO_EFFECT} (there is no checkpoint to back up)`,
-  },
-  {
-    name: "backupCheckpointDir",
-    kind: "string",
-    doc: `Flume: where the checkpoint backup goes; ${NO_EFFECT}`,
-  },
-  {
-    name: "checkpointInterval",
-    kind: "int",
+  }),
+  backupCheckpointDir: path({ doc: `Flume: where the checkpoint backup goes; ${NO_EFFECT}` }),
+  checkpointInterval: int({
     min: 0,
     doc: `Flume: milliseconds between checkpoints; ${NO_EFFECT} (every commit is durable)`,
-  },
-  {
-    name: "maxFileSize",
-    kind: "int",
+  }),
+  maxFileSize: int({
     min: 0,
+    max: Number.MAX_SAFE_INTEGER,
     doc: `Flume: largest log file in bytes; ${NO_EFFECT} (one database file)`,
-  },
-  {
-    name: "use-log-replay-v1",
-    kind: "boolean",
+  }),
+  "use-log-replay-v1": boolean({
     doc: `Flume: old replay logic; ${NO_EFFECT} (nothing is replayed at start)`,
-  },
-  {
-    name: "use-fast-replay",
-    kind: "boolean",
-    doc: `Flume: replay without the queue; ${NO_EFFECT}`,
-  },
-  {
-    name: "checkpointOnClose",
-    kind: "boolean",
+  }),
+  "use-fast-replay": boolean({ doc: `Flume: replay without the queue; ${NO_EFFECT}` }),
+  checkpointOnClose: boolean({
     doc: `Flume: checkpoint when closing; ${NO_EFFECT} (closing checkpoints the WAL anyway)`,
+  }),
+} as const;
+
+/** Flume's file-channel options that take a pattern. */
+export const FILE_CHANNEL_PATTERNS: readonly PatternDecl[] = [
+  {
+    pattern: /^encryption\..+$/,
+    display: "encryption.*",
+    kind: "string",
+    doc: `Flume: encryption of the data files; ${NO_EFFECT}: events are stored unencrypted ` +
+      "(a warning says so)",
   },
 ];
 
-/** The file channel's configuration: Flume's properties and defaults. */
-export const FILE_CHANNEL_SPEC: ComponentSpec = {
-  category: "channel",
-  type: "file",
-  aliases: [
-    "jdbc",
-    "org.apache.flume.channel.file.FileChannel",
-    "org.apache.flume.channel.jdbc.JdbcChannel",
-  ],
-  summary: "Events in an embedded SQLite database, fsynced at every commit; survive kill -9 " +
-    "and power loss",
-  properties: [
-    ...capacityProperties({ capacity: 1000000, transactionCapacity: 10000 }),
-    {
-      name: "checkpointDir",
-      kind: "string",
-      defaultText: "~/.flume-ws/file-channel/checkpoint",
-      doc: "Directory locked for this channel (`in_use.lock`), as Flume locks it",
-    },
-    {
-      name: "dataDirs",
-      kind: "string",
-      defaultText: "~/.flume-ws/file-channel/data",
-      doc: "Comma-separated directories, each locked; the database " +
-        "(`flume-ws-channel.db`) lives in the first",
-    },
-    {
-      name: "minimumRequiredSpace",
-      kind: "int",
-      default: 524288000,
-      min: 0,
-      doc: "Free bytes the first data directory's filesystem must keep; commits of puts are " +
-        "refused below it (takes go on)",
-    },
-    ...FLUME_ONLY,
-  ],
-  patterns: [
-    {
-      pattern: /^encryption\..+$/,
-      display: "encryption.*",
-      kind: "string",
-      doc: `Flume: encryption of the data files; ${NO_EFFECT}: events are stored unencrypted ` +
-        "(a warning says so)",
-    },
-  ],
-  check(settings, report): void {
-    const [encryption] = settings.matching(/^encryption\./);
-    if (encryption) {
-      report({
-        severity: "warning",
-        property: encryption[0],
-        message: "Encryption is not supported: events are stored unencrypted",
-        hint: "protect the data directory with filesystem permissions or disk encryption",
-      });
-    }
-    const dataDirs = settings.string("dataDirs");
-    if (dataDirs !== undefined && splitDirs(dataDirs).length === 0) {
-      report({
-        property: "dataDirs",
-        message: `Invalid dataDirs "${dataDirs}": expected at least one directory`,
-      });
-    }
-    checkCapacities(settings, report);
-  },
-};
+/** Cross-property rules of the file channel. */
+export function checkFileChannel(
+  props: CheckedProperties<typeof FILE_CHANNEL_PROPERTIES>,
+  report: Reporter,
+): void {
+  const [encryption] = props.matching(/^encryption\./);
+  if (encryption) {
+    report({
+      severity: "warning",
+      property: encryption[0],
+      message: "Encryption is not supported: events are stored unencrypted",
+      hint: "protect the data directory with filesystem permissions or disk encryption",
+    });
+  }
+  const dataDirs = props.get("dataDirs");
+  if (dataDirs !== undefined && splitDirs(dataDirs).length === 0) {
+    report({
+      property: "dataDirs",
+      message: `Invalid dataDirs "${props.raw("dataDirs")}": expected at least one directory`,
+    });
+  }
+  checkCapacities(props, report);
+}
 
 /** Splits Flume's comma-separated `dataDirs`, trimming and dropping empty entries. */
 export function splitDirs(value: string): string[] {

@@ -1,4 +1,4 @@
-import type { Event } from "../../core/event.ts";
+import type { Event } from "../../api/event.ts";
 import type {
   EventSerializer,
   SerializerDefinition,

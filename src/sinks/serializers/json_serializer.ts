@@ -1,4 +1,4 @@
-import { type Event, eventText } from "../../core/event.ts";
+import { type Event, eventText } from "../../api/event.ts";
 import type { EventSerializer, SerializerDefinition } from "./event_serializer.ts";
 
 /** The value of `bodyEncoding` on a line whose body is base64. */

@@ -1,6 +1,6 @@
-import type { Clock } from "../../core/clock.ts";
-import { errorMessage } from "../../core/errors.ts";
-import type { Log } from "../../core/log.ts";
+import type { Clock } from "../../api/clock.ts";
+import { errorMessage } from "../../util/errors.ts";
+import type { Log } from "../../api/log.ts";
 import type { OpenSocket, SocketLike } from "./socket.ts";
 
 /** Everything one connection attempt needs. */

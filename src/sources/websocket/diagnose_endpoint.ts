@@ -1,5 +1,5 @@
-import type { ConnectVerdict } from "../../core/component.ts";
-import { errorMessage } from "../../core/errors.ts";
+import type { ConnectVerdict } from "../../api/component.ts";
+import { errorMessage } from "../../util/errors.ts";
 import { diagnoseTls } from "../../tls/diagnose.ts";
 import type { TlsMaterial } from "./tls_material.ts";
 

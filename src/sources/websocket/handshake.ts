@@ -1,4 +1,4 @@
-import type { Settings } from "../../config/settings.ts";
+import type { RawProperties } from "../../api/properties.ts";
 
 /** Matches `cookie.ID.name` and `cookie.ID.value`. */
 export const COOKIE_PROPERTY = /^cookie\.([^.]+)\.(name|value)$/;
@@ -18,34 +18,43 @@ export interface MissingCookiePart {
  * `cookies`, in list order, joined by `; `. Values are sent as written
  * (quotes included, as Java kept them). Returns undefined without cookies.
  */
-export function cookieHeader(settings: Settings): string | undefined {
+export function cookieHeader(
+  cookies: readonly string[],
+  properties: RawProperties,
+): string | undefined {
   const pairs: string[] = [];
-  for (const id of settings.list("cookies")) {
-    const name = settings.raw.get(`cookie.${id}.name`)?.value;
-    const value = settings.raw.get(`cookie.${id}.value`)?.value;
+  for (const id of cookies) {
+    const name = properties.raw(`cookie.${id}.name`);
+    const value = properties.raw(`cookie.${id}.value`);
     if (name !== undefined && value !== undefined) pairs.push(`${name.trim()}=${value}`);
   }
   return pairs.length > 0 ? pairs.join("; ") : undefined;
 }
 
 /** Cookie IDs listed in `cookies` that lack a name or a value. */
-export function missingCookieParts(settings: Settings): MissingCookiePart[] {
+export function missingCookieParts(
+  cookies: readonly string[],
+  properties: RawProperties,
+): MissingCookiePart[] {
   const missing: MissingCookiePart[] = [];
-  for (const id of settings.list("cookies")) {
+  for (const id of cookies) {
     for (const part of ["name", "value"] as const) {
-      if (!settings.raw.has(`cookie.${id}.${part}`)) missing.push({ id, part });
+      if (!properties.has(`cookie.${id}.${part}`)) missing.push({ id, part });
     }
   }
   return missing;
 }
 
 /** The handshake headers: every `header.NAME`, then the Cookie header. */
-export function handshakeHeaders(settings: Settings): [string, string][] {
+export function handshakeHeaders(
+  cookies: readonly string[],
+  properties: RawProperties,
+): [string, string][] {
   const headers: [string, string][] = [];
-  for (const [key, raw] of settings.matching(HEADER_PROPERTY)) {
+  for (const [key, raw] of properties.matching(HEADER_PROPERTY)) {
     headers.push([key.slice("header.".length), raw.value]);
   }
-  const cookie = cookieHeader(settings);
+  const cookie = cookieHeader(cookies, properties);
   if (cookie !== undefined) headers.push(["Cookie", cookie]);
   return headers;
 }
@@ -54,29 +63,15 @@ export function handshakeHeaders(settings: Settings): [string, string][] {
  * The texts sent after every successful open, in order: `initMessage`,
  * then `initMessage.ID` for each ID in `initMessages`.
  */
-export function initMessages(settings: Settings): string[] {
+export function initMessages(
+  config: { readonly initMessage?: string; readonly initMessages?: readonly string[] },
+  properties: RawProperties,
+): string[] {
   const out: string[] = [];
-  const single = settings.string("initMessage");
-  if (single !== undefined) out.push(single);
-  for (const id of settings.list("initMessages")) {
-    const text = settings.raw.get(`initMessage.${id}`)?.value;
+  if (config.initMessage !== undefined) out.push(config.initMessage);
+  for (const id of config.initMessages ?? []) {
+    const text = properties.raw(`initMessage.${id}`);
     if (text !== undefined) out.push(text);
   }
   return out;
-}
-
-/**
- * The endpoint as logs may show it: no user info, query values masked
- * (tokens often travel there).
- */
-export function redactUrl(endpoint: string): string {
-  try {
-    const url = new URL(endpoint);
-    url.username = "";
-    url.password = "";
-    for (const key of [...new Set(url.searchParams.keys())]) url.searchParams.set(key, "***");
-    return url.toString().replaceAll("%2A%2A%2A", "***");
-  } catch {
-    return "<invalid URL>";
-  }
 }

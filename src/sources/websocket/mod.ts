@@ -8,4 +8,4 @@ export {
   WebSocketSource,
   type WebSocketSourceOptions,
 } from "./websocket_source.ts";
-export { WEBSOCKET_SOURCE_SPEC } from "./spec.ts";
+export { WEBSOCKET_PROPERTIES } from "./spec.ts";

@@ -1,3 +1,5 @@
+import type { ClientCertificate } from "../../tls/client_certificate.ts";
+
 /**
  * The part of the WebSocket API a connection uses. Deno's built-in
  * `WebSocket` has it, and so does the npm `ws` client used for
@@ -16,14 +18,6 @@ export interface SocketLike {
 
 /** Opens one socket to `url` with the handshake headers. */
 export type OpenSocket = (url: string, headers: readonly [string, string][]) => SocketLike;
-
-/** Client certificate and key for mutual TLS, PEM. */
-export interface ClientCertificate {
-  /** The certificate chain, leaf first. */
-  readonly certChainPem: string;
-  /** The private key (PKCS#8). */
-  readonly keyPem: string;
-}
 
 /**
  * Deno's built-in WebSocket, with `client` (from `Deno.createHttpClient`)

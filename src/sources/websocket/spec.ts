@@ -1,172 +1,141 @@
-import type { ComponentSpec, Reporter } from "../../config/component_spec.ts";
-import type { Settings } from "../../config/settings.ts";
+import {
+  boolean,
+  type CheckedProperties,
+  duration,
+  int,
+  list,
+  oneOf,
+  path,
+  type PatternDecl,
+  PropertyError,
+  type RawProperties,
+  type Reporter,
+  secret,
+  string,
+  url,
+} from "../../api/properties.ts";
 import { KeyStoreError } from "../../tls/keystore_error.ts";
-import { loadTlsMaterial } from "./tls_material.ts";
+import { loadTlsMaterial, type TlsMaterial, type TlsSettings } from "./tls_material.ts";
 import {
   COOKIE_PROPERTY,
   HEADER_PROPERTY,
   INIT_MESSAGE_PROPERTY,
   missingCookieParts,
-  redactUrl,
 } from "./handshake.ts";
 
-/** The WebSocket source's configuration: the seed plugin's properties, then ours. */
-export const WEBSOCKET_SOURCE_SPEC: ComponentSpec = {
-  category: "source",
-  type: "websocket",
-  aliases: ["com.deniscoady.flume.websocket.WebSocketSource"],
-  summary: "A WebSocket client (`ws://`, `wss://`) that reconnects forever; each frame is an event",
-  properties: [
-    {
-      name: "endpoint",
-      kind: "string",
-      required: true,
-      redact: redactUrl,
-      doc: "`ws://` or `wss://` URL (shown without user info and query values)",
-    },
-    {
-      name: "sslEnabled",
-      kind: "boolean",
-      default: false,
-      doc: "Seed compatibility: `wss://` always uses TLS; `true` with `ws://` is an error",
-    },
-    {
-      name: "retryDelay",
-      kind: "number",
-      default: 30,
-      doc: "Seconds before a reconnect attempt (decimals allowed)",
-    },
-    {
-      name: "trustAllCerts",
-      kind: "boolean",
-      default: false,
-      doc: "Accept any server certificate (development only)",
-    },
-    {
-      name: "keyStoreType",
-      kind: "string",
-      defaultText: "detected",
-      oneOf: ["JKS", "JCEKS", "PKCS12", "PKCS#12", "P12", "PFX", "PEM"],
-      doc: "JKS, JCEKS, PKCS12 or PEM; the file's real type (from its first bytes) wins",
-    },
-    {
-      name: "keyStorePath",
-      kind: "string",
-      doc: "Keystore with trusted CA certificates, and the client key for mutual TLS",
-    },
-    { name: "keyStorePass", kind: "string", secret: true, doc: "Keystore password" },
-    {
-      name: "initMessage",
-      kind: "string",
-      secret: true,
-      doc: "Text sent after every successful open (often credentials: never shown)",
-    },
-    {
-      name: "cookies",
-      kind: "list",
-      doc: "Cookie IDs (comma or space separated); each needs `cookie.ID.name` and `.value`",
-    },
-    {
-      name: "retryMaxDelay",
-      kind: "number",
-      defaultText: "retryDelay",
-      doc: "When larger than retryDelay, the wait doubles per failure up to this, ±20 % jitter",
-    },
-    {
-      name: "initMessages",
-      kind: "list",
-      doc: "IDs of `initMessage.ID` texts sent in this order after `initMessage`",
-    },
-    {
-      name: "idleTimeout",
-      kind: "number",
-      default: 0,
-      min: 0,
-      doc: "Seconds without any message before the connection is recycled; 0 = off",
-    },
-    {
-      name: "keyAlias",
-      kind: "string",
-      doc: "The private-key entry to use when the keystore has several",
-    },
-    {
-      name: "keyPass",
-      kind: "string",
-      secret: true,
-      defaultText: "keyStorePass",
-      doc: "Password of the private key",
-    },
-    { name: "pingMessage", kind: "string", doc: "Heartbeat text sent every pingInterval" },
-    { name: "pingInterval", kind: "number", doc: "Seconds between heartbeat texts" },
-    {
-      name: "connectTimeout",
-      kind: "number",
-      default: 10,
-      doc: "Seconds one connection attempt may take",
-    },
-    {
-      name: "backlogCapacity",
-      kind: "int",
-      default: 10000,
-      min: 1,
-      doc: "Events held while the channel is full; beyond it the newest are dropped and counted",
-    },
-  ],
-  patterns: [
-    {
-      pattern: /^cookie\.[^.]+\.name$/,
-      display: "cookie.ID.name",
-      kind: "string",
-      doc: "Name of cookie ID (sent only when ID is listed in `cookies`)",
-    },
-    {
-      pattern: /^cookie\.[^.]+\.value$/,
-      display: "cookie.ID.value",
-      kind: "string",
-      secret: true,
-      doc: "Value of cookie ID, sent as written (quotes included)",
-    },
-    {
-      pattern: HEADER_PROPERTY,
-      display: "header.NAME",
-      kind: "string",
-      secret: true,
-      doc: "Extra handshake header NAME (Authorization, …)",
-    },
-    {
-      pattern: INIT_MESSAGE_PROPERTY,
-      display: "initMessage.ID",
-      kind: "string",
-      secret: true,
-      doc: "A text listed in `initMessages`",
-    },
-  ],
-  check: checkWebSocketSettings,
-};
+/** The WebSocket source's properties: the seed plugin's, then ours. */
+export const WEBSOCKET_PROPERTIES = {
+  endpoint: url({
+    required: true,
+    schemes: ["ws", "wss"],
+    hint: "use ws://host:port/path or wss://host/path",
+    doc: "`ws://` or `wss://` URL (shown without user info and query values)",
+  }),
+  sslEnabled: boolean({
+    default: false,
+    doc: "Seed compatibility: `wss://` always uses TLS; `true` with `ws://` is an error",
+  }),
+  retryDelay: duration({
+    unit: "s",
+    fractions: true,
+    default: 30,
+    above: 0,
+    doc: "Seconds before a reconnect attempt (decimals allowed)",
+  }),
+  trustAllCerts: boolean({
+    default: false,
+    doc: "Accept any server certificate (development only)",
+  }),
+  keyStoreType: oneOf({
+    values: ["JKS", "JCEKS", "PKCS12", "PKCS#12", "P12", "PFX", "PEM"],
+    defaultText: "detected",
+    doc: "JKS, JCEKS, PKCS12 or PEM; the file's real type (from its first bytes) wins",
+  }),
+  keyStorePath: path({
+    doc: "Keystore with trusted CA certificates, and the client key for mutual TLS",
+  }),
+  keyStorePass: secret({ doc: "Keystore password" }),
+  initMessage: secret({
+    doc: "Text sent after every successful open (often credentials: never shown)",
+  }),
+  cookies: list({
+    doc: "Cookie IDs (comma or space separated); each needs `cookie.ID.name` and `.value`",
+  }),
+  retryMaxDelay: duration({
+    unit: "s",
+    fractions: true,
+    defaultText: "retryDelay",
+    doc: "When larger than retryDelay, the wait doubles per failure up to this, ±20 % jitter",
+  }),
+  initMessages: list({
+    doc: "IDs of `initMessage.ID` texts sent in this order after `initMessage`",
+  }),
+  idleTimeout: duration({
+    unit: "s",
+    fractions: true,
+    default: 0,
+    doc: "Seconds without any message before the connection is recycled; 0 = off",
+  }),
+  keyAlias: string({ doc: "The private-key entry to use when the keystore has several" }),
+  keyPass: secret({ defaultText: "keyStorePass", doc: "Password of the private key" }),
+  pingMessage: string({ doc: "Heartbeat text sent every pingInterval" }),
+  pingInterval: duration({
+    unit: "s",
+    fractions: true,
+    above: 0,
+    doc: "Seconds between heartbeat texts",
+  }),
+  connectTimeout: duration({
+    unit: "s",
+    fractions: true,
+    default: 10,
+    above: 0,
+    doc: "Seconds one connection attempt may take",
+  }),
+  backlogCapacity: int({
+    default: 10000,
+    min: 1,
+    doc: "Events held while the channel is full; beyond it the newest are dropped and counted",
+  }),
+} as const;
+
+/** The WebSocket source's patterned properties. */
+export const WEBSOCKET_PATTERNS: readonly PatternDecl[] = [
+  {
+    pattern: /^cookie\.[^.]+\.name$/,
+    display: "cookie.ID.name",
+    kind: "string",
+    doc: "Name of cookie ID (sent only when ID is listed in `cookies`)",
+  },
+  {
+    pattern: /^cookie\.[^.]+\.value$/,
+    display: "cookie.ID.value",
+    kind: "secret",
+    doc: "Value of cookie ID, sent as written (quotes included)",
+  },
+  {
+    pattern: HEADER_PROPERTY,
+    display: "header.NAME",
+    kind: "secret",
+    doc: "Extra handshake header NAME (Authorization, …)",
+  },
+  {
+    pattern: INIT_MESSAGE_PROPERTY,
+    display: "initMessage.ID",
+    kind: "secret",
+    doc: "A text listed in `initMessages`",
+  },
+];
+
+/** What the WebSocket source's checks read. */
+type WebSocketProps = CheckedProperties<typeof WEBSOCKET_PROPERTIES>;
 
 /** Cross-property rules of the WebSocket source. */
-function checkWebSocketSettings(settings: Settings, report: Reporter): void {
-  const endpoint = settings.string("endpoint") ?? "";
-  let protocol: string | undefined;
-  try {
-    protocol = new URL(endpoint.trim()).protocol;
-  } catch {
-    if (settings.has("endpoint")) {
-      report({
-        property: "endpoint",
-        message: `Invalid endpoint "${endpoint}": not a URL`,
-        hint: "use ws://host:port/path or wss://host/path",
-      });
-    }
-  }
-  if (protocol !== undefined && protocol !== "ws:" && protocol !== "wss:") {
-    report({
-      property: "endpoint",
-      message: `Invalid endpoint "${redactUrl(endpoint)}": expected a ws:// or wss:// URL`,
-    });
-  }
-  if (settings.has("sslEnabled") && settings.isValid("sslEnabled")) {
-    const ssl = settings.boolean("sslEnabled");
+export function checkWebSocketSettings(settings: WebSocketProps, report: Reporter): void {
+  const endpoint = settings.get("endpoint");
+  const protocol = endpoint === undefined ? undefined : new URL(endpoint).protocol;
+  const ssl = settings.get("sslEnabled");
+  if (settings.has("sslEnabled") && ssl !== undefined) {
     if (ssl && protocol === "ws:") {
       report({
         property: "sslEnabled",
@@ -181,22 +150,13 @@ function checkWebSocketSettings(settings: Settings, report: Reporter): void {
       });
     }
   }
-  for (const name of ["retryDelay", "connectTimeout"]) {
-    if (settings.isValid(name) && settings.number(name) <= 0) {
-      report({
-        property: name,
-        message: `Invalid ${name} "${settings.raw.get(name)?.value}": must be greater than 0`,
-      });
-    }
-  }
-  if (
-    settings.has("retryMaxDelay") &&
-    settings.number("retryMaxDelay") < settings.number("retryDelay")
-  ) {
+  const retryDelay = settings.get("retryDelay");
+  const retryMaxDelay = settings.get("retryMaxDelay");
+  if (retryDelay !== undefined && retryMaxDelay !== undefined && retryMaxDelay < retryDelay) {
     report({
       property: "retryMaxDelay",
-      message: `retryMaxDelay ${settings.number("retryMaxDelay")} is smaller than retryDelay ${
-        settings.number("retryDelay")
+      message: `retryMaxDelay ${retryMaxDelay / 1000} is smaller than retryDelay ${
+        retryDelay / 1000
       }`,
     });
   }
@@ -208,18 +168,14 @@ function checkWebSocketSettings(settings: Settings, report: Reporter): void {
       message: "pingMessage and pingInterval go together",
       hint: hasPing ? "add pingInterval = SECONDS" : "add pingMessage = TEXT",
     });
-  } else if (
-    hasInterval && settings.isValid("pingInterval") && settings.number("pingInterval") <= 0
-  ) {
-    report({ property: "pingInterval", message: "Invalid pingInterval: must be greater than 0" });
   }
-  for (const { id, part } of missingCookieParts(settings)) {
+  const cookieIds = settings.get("cookies") ?? [];
+  for (const { id, part } of missingCookieParts(cookieIds, settings)) {
     report({
       property: "cookies",
       message: `Cookie "${id}" is listed in cookies but has no cookie.${id}.${part}`,
     });
   }
-  const cookieIds = settings.list("cookies");
   const unlisted = new Set<string>();
   for (const [key] of settings.matching(COOKIE_PROPERTY)) {
     const id = COOKIE_PROPERTY.exec(key)?.[1] ?? "";
@@ -233,9 +189,9 @@ function checkWebSocketSettings(settings: Settings, report: Reporter): void {
       });
     }
   }
-  const messageIds = settings.list("initMessages");
+  const messageIds = settings.get("initMessages") ?? [];
   for (const id of messageIds) {
-    if (!settings.raw.has(`initMessage.${id}`)) {
+    if (!settings.has(`initMessage.${id}`)) {
       report({
         property: "initMessages",
         message: `initMessages lists "${id}" but initMessage.${id} is not set`,
@@ -256,11 +212,13 @@ function checkWebSocketSettings(settings: Settings, report: Reporter): void {
   checkTls(settings, report, protocol);
 }
 
-/** The keystore must open; TLS options on a ws:// endpoint do nothing. */
-function checkTls(settings: Settings, report: Reporter, protocol: string | undefined): void {
-  if (!settings.isValid("trustAllCerts") || !settings.isValid("keyStoreType")) return;
-  const tlsOptions = ["keyStorePath", "keyStorePass", "keyStoreType", "keyAlias", "keyPass"]
-    .filter((name) => settings.has(name));
+/** TLS options on a ws:// endpoint do nothing; trustAllCerts is a warning. */
+function checkTls(settings: WebSocketProps, report: Reporter, protocol: string | undefined): void {
+  const trustAll = settings.get("trustAllCerts");
+  if (trustAll === undefined || !settings.isValid("keyStoreType")) return;
+  const tlsOptions =
+    (["keyStorePath", "keyStorePass", "keyStoreType", "keyAlias", "keyPass"] as const)
+      .filter((name) => settings.has(name));
   if (protocol === "ws:") {
     for (const name of [...tlsOptions, "trustAllCerts"].filter((n) => settings.has(n))) {
       report({
@@ -272,7 +230,7 @@ function checkTls(settings: Settings, report: Reporter, protocol: string | undef
     }
     return;
   }
-  if (settings.boolean("trustAllCerts")) {
+  if (trustAll) {
     report({
       severity: "warning",
       property: "trustAllCerts",
@@ -288,16 +246,26 @@ function checkTls(settings: Settings, report: Reporter, protocol: string | undef
         message: `${name} without keyStorePath: ignored`,
       });
     }
-    return;
   }
+}
+
+/**
+ * Reads the keystore once, during validation: its CA certificates and
+ * client key go to the source (and to `check --connect`). An unreadable
+ * keystore is an error on `keyStorePath`.
+ */
+export function prepareTls(
+  config: TlsSettings & { readonly endpoint: string },
+  _props: RawProperties,
+): TlsMaterial {
+  if (!config.endpoint.startsWith("wss:")) return { caCertsPem: [], trustAll: false };
   try {
-    loadTlsMaterial(settings);
+    return loadTlsMaterial(config);
   } catch (err) {
     if (!(err instanceof KeyStoreError)) throw err;
     const wrongPassword = /wrong password/.test(err.message);
-    report({
-      property: "keyStorePath",
-      message: err.message,
+    throw new PropertyError("keyStorePath", err.message, {
+      cause: err,
       hint: wrongPassword
         ? "check keyStorePass (and keyPass for the private key)"
         : /alias/i.test(err.message)

@@ -1,7 +1,6 @@
-import type { Settings } from "../../config/settings.ts";
+import type { ClientCertificate } from "../../tls/client_certificate.ts";
 import { clientKey, parseKeyStore } from "../../tls/keystore.ts";
 import { KeyStoreError } from "../../tls/keystore_error.ts";
-import type { ClientCertificate } from "./socket.ts";
 
 /** The TLS material of one WebSocket source, read from its keystore. */
 export interface TlsMaterial {
@@ -13,6 +12,16 @@ export interface TlsMaterial {
   readonly trustAll: boolean;
 }
 
+/** The WebSocket source's TLS settings. */
+export interface TlsSettings {
+  readonly trustAllCerts: boolean;
+  readonly keyStorePath?: string;
+  readonly keyStorePass?: string;
+  readonly keyStoreType?: string;
+  readonly keyPass?: string;
+  readonly keyAlias?: string;
+}
+
 /**
  * Reads `keyStorePath` with `keyStorePass` (the seed used one store for
  * trusted CAs and its client key): trusted entries become CA certificates,
@@ -20,9 +29,9 @@ export interface TlsMaterial {
  * `keyPass`, default `keyStorePass`) the client certificate. Throws
  * KeyStoreError naming the file when it cannot be read or opened.
  */
-export function loadTlsMaterial(settings: Settings): TlsMaterial {
-  const trustAll = settings.boolean("trustAllCerts");
-  const path = settings.string("keyStorePath")?.trim();
+export function loadTlsMaterial(config: TlsSettings): TlsMaterial {
+  const trustAll = config.trustAllCerts;
+  const path = config.keyStorePath;
   if (!path) return { caCertsPem: [], trustAll };
   let bytes: Uint8Array;
   try {
@@ -31,16 +40,12 @@ export function loadTlsMaterial(settings: Settings): TlsMaterial {
     const reason = err instanceof Deno.errors.NotFound ? "file not found" : String(err);
     throw new KeyStoreError(`Cannot read keystore "${path}": ${reason}`, { path, cause: err });
   }
-  const password = settings.string("keyStorePass") ?? "";
-  const store = parseKeyStore(bytes, {
-    password,
-    type: settings.string("keyStoreType")?.trim(),
-    path,
-  });
+  const password = config.keyStorePass ?? "";
+  const store = parseKeyStore(bytes, { password, type: config.keyStoreType, path });
   const key = clientKey(store, {
     password,
-    keyPassword: settings.string("keyPass"),
-    alias: settings.string("keyAlias")?.trim(),
+    keyPassword: config.keyPass,
+    alias: config.keyAlias?.trim(),
   });
   return {
     caCertsPem: store.caCertsPem,

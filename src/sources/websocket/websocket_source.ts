@@ -1,35 +1,35 @@
-import type { ChannelProcessor } from "../../core/channel_processor.ts";
-import type { Clock } from "../../core/clock.ts";
-import type { Settings } from "../../config/settings.ts";
-import type {
-  ComponentContext,
-  ConnectVerdict,
-  Source,
-  SourceDefinition,
-} from "../../core/component.ts";
-import { type CounterCell, type CounterGroup, SOURCE_COUNTERS } from "../../core/counters.ts";
-import { TextEvent } from "../../core/event.ts";
-import type { Log } from "../../core/log.ts";
+import type { Clock } from "../../api/clock.ts";
+import { defineSource } from "../../api/component.ts";
+import type { CounterGroup, SenderCounter, SourceCounter } from "../../api/counters.ts";
+import { TextEvent } from "../../api/event.ts";
+import type { Log } from "../../api/log.ts";
+import type { Source, SourceSender } from "../../api/source.ts";
 import { explainTlsFailure } from "../../tls/explain.ts";
-import { diagnoseEndpoint } from "./diagnose_endpoint.ts";
-import { Backlog } from "./backlog.ts";
-import { ReconnectBackoff } from "./backoff.ts";
+import { Backoff } from "../../util/backoff.ts";
+import { redactUrl } from "../../util/redact.ts";
 import { type ConnectionOutcome, runConnection } from "./connection.ts";
-import { handshakeHeaders, initMessages, redactUrl } from "./handshake.ts";
+import { diagnoseEndpoint } from "./diagnose_endpoint.ts";
+import { handshakeHeaders, initMessages } from "./handshake.ts";
 import { builtinSocket, type OpenSocket, unverifiedSocket } from "./socket.ts";
-import { loadTlsMaterial, type TlsMaterial } from "./tls_material.ts";
-import { WEBSOCKET_SOURCE_SPEC } from "./spec.ts";
+import {
+  checkWebSocketSettings,
+  prepareTls,
+  WEBSOCKET_PATTERNS,
+  WEBSOCKET_PROPERTIES,
+} from "./spec.ts";
+import type { TlsMaterial } from "./tls_material.ts";
 
-/** The counters of the WebSocket source: Flume's, then its own. */
-export const WEBSOCKET_COUNTERS: readonly string[] = [
-  ...SOURCE_COUNTERS,
-  "EventDroppedCount",
+/** The WebSocket source's counters beyond Flume's (EventDroppedCount is the sender's). */
+export const WEBSOCKET_COUNTERS = [
   "ConnectionAttemptCount",
   "ConnectionCreatedCount",
   "ConnectionFailedCount",
   "ConnectionClosedCount",
   "ConnectionAbandonedCount",
-];
+] as const;
+
+/** A counter of the WebSocket source. */
+type WebSocketCounter = SourceCounter | SenderCounter | typeof WEBSOCKET_COUNTERS[number];
 
 /** Settings of a WebSocketSource, in milliseconds where they are durations. */
 export interface WebSocketSourceOptions {
@@ -47,8 +47,7 @@ export interface WebSocketSourceOptions {
   readonly connectTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly ping?: { readonly message: string; readonly intervalMs: number };
-  readonly backlogCapacity: number;
-  readonly counters: CounterGroup;
+  readonly counters: CounterGroup<WebSocketCounter>;
   readonly log: Log;
   readonly clock: Clock;
   /** A number in [0, 1) for the jitter; injected for tests. @default Math.random */
@@ -56,35 +55,36 @@ export interface WebSocketSourceOptions {
 }
 
 /** The `websocket` source type. */
-export const WEBSOCKET_SOURCE: SourceDefinition = {
-  spec: WEBSOCKET_SOURCE_SPEC,
-  create(ctx: ComponentContext, processor: ChannelProcessor): Source {
-    const s = ctx.settings;
-    const seconds = (name: string): number => Math.round(s.number(name) * 1000);
-    const retryDelayMs = seconds("retryDelay");
-    const endpoint = (s.string("endpoint") ?? "").trim();
-    return new WebSocketSource(ctx.name, processor, {
-      endpoint,
-      ...socketOptions(endpoint, loadTlsMaterial(s)),
-      headers: handshakeHeaders(s),
-      initMessages: initMessages(s),
-      retryDelayMs,
-      retryMaxDelayMs: s.has("retryMaxDelay") ? seconds("retryMaxDelay") : retryDelayMs,
-      connectTimeoutMs: seconds("connectTimeout"),
-      idleTimeoutMs: seconds("idleTimeout"),
-      ping: s.has("pingMessage")
-        ? { message: s.string("pingMessage") ?? "", intervalMs: seconds("pingInterval") }
+export const WEBSOCKET_SOURCE = defineSource({
+  type: "websocket",
+  aliases: ["com.deniscoady.flume.websocket.WebSocketSource"],
+  summary: "A WebSocket client (`ws://`, `wss://`) that reconnects forever; each frame is an event",
+  properties: WEBSOCKET_PROPERTIES,
+  patterns: WEBSOCKET_PATTERNS,
+  counters: WEBSOCKET_COUNTERS,
+  check: checkWebSocketSettings,
+  prepare: prepareTls,
+  backlogCapacity: (config) => config.backlogCapacity,
+  target: (config) => redactUrl(config.endpoint),
+  diagnose: (config, tls) => diagnoseEndpoint(config.endpoint, tls),
+  create: ({ config, prepared, properties, sender, counters, log, clock }) =>
+    new WebSocketSource(sender, {
+      endpoint: config.endpoint,
+      ...socketOptions(config.endpoint, prepared),
+      headers: handshakeHeaders(config.cookies ?? [], properties),
+      initMessages: initMessages(config, properties),
+      retryDelayMs: config.retryDelay,
+      retryMaxDelayMs: config.retryMaxDelay ?? config.retryDelay,
+      connectTimeoutMs: config.connectTimeout,
+      idleTimeoutMs: config.idleTimeout,
+      ping: config.pingMessage !== undefined && config.pingInterval !== undefined
+        ? { message: config.pingMessage, intervalMs: config.pingInterval }
         : undefined,
-      backlogCapacity: s.number("backlogCapacity"),
-      counters: ctx.counters.create("SOURCE", ctx.name, WEBSOCKET_COUNTERS),
-      log: ctx.log,
-      clock: ctx.clock,
-    });
-  },
-  diagnose(settings: Settings): Promise<ConnectVerdict> {
-    return diagnoseEndpoint((settings.string("endpoint") ?? "").trim(), loadTlsMaterial(settings));
-  },
-};
+      counters,
+      log,
+      clock,
+    }),
+});
 
 /** How a source opens its sockets, given its TLS material. */
 function socketOptions(
@@ -121,40 +121,25 @@ const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, s
  * reconnects for as long as the agent runs, one connection at a time.
  */
 export class WebSocketSource implements Source {
-  readonly name: string;
-  readonly counters: CounterGroup;
   readonly #options: WebSocketSourceOptions;
-  readonly #backlog: Backlog;
-  readonly #backoff: ReconnectBackoff;
+  readonly #sender: SourceSender;
+  readonly #backoff: Backoff;
   readonly #where: string;
-  readonly #received: CounterCell;
   #open: OpenSocket = builtinSocket();
   #stop = new AbortController();
   #loop: Promise<void> | undefined;
 
-  /** A source feeding `processor`; nothing happens until start(). */
-  constructor(name: string, processor: ChannelProcessor, options: WebSocketSourceOptions) {
-    this.name = name;
-    this.counters = options.counters;
+  /** A source sending through `sender`; nothing happens until start(). */
+  constructor(sender: SourceSender, options: WebSocketSourceOptions) {
+    this.#sender = sender;
     this.#options = options;
     this.#where = redactUrl(options.endpoint);
-    this.#received = options.counters.cell("EventReceivedCount");
-    this.#backlog = new Backlog(processor, {
-      capacity: options.backlogCapacity,
-      counters: options.counters,
-      log: options.log,
-      clock: options.clock,
-    });
-    this.#backoff = new ReconnectBackoff({
-      baseMs: options.retryDelayMs,
+    this.#backoff = new Backoff({
+      initialMs: options.retryDelayMs,
       maxMs: options.retryMaxDelayMs,
+      jitter: 0.2,
       random: options.random,
     });
-  }
-
-  /** Events received but not yet accepted by the channels. */
-  get backlog(): number {
-    return this.#backlog.size;
   }
 
   async start(): Promise<void> {
@@ -164,12 +149,11 @@ export class WebSocketSource implements Source {
     this.#loop = this.#run(this.#stop.signal);
   }
 
-  /** Closes the connection, cancels a pending retry and hands the backlog over. */
+  /** Closes the connection and cancels a pending retry; the framework then closes the sender. */
   async stop(): Promise<void> {
     this.#stop.abort();
     await this.#loop;
     this.#loop = undefined;
-    await this.#backlog.close();
     this.#options.release?.();
   }
 
@@ -210,8 +194,7 @@ export class WebSocketSource implements Source {
   }
 
   #receive(data: string | Uint8Array): void {
-    this.#received.value++;
-    this.#backlog.push(
+    this.#sender.send(
       typeof data === "string"
         ? new TextEvent(data, NO_HEADERS)
         : { headers: NO_HEADERS, body: data },

@@ -1,4 +1,4 @@
-import type { CounterGroup } from "./counters.ts";
+import type { ChannelCounter, CounterGroup } from "./counters.ts";
 import type { Event } from "./event.ts";
 
 /** Flume's ChannelException: a put, take or commit that the channel refused. */
@@ -39,7 +39,7 @@ export interface Transaction {
 /** A named buffer between sources and sinks. */
 export interface Channel {
   readonly name: string;
-  readonly counters: CounterGroup;
+  readonly counters: CounterGroup<ChannelCounter>;
   /** Most events the channel holds. */
   readonly capacity: number;
   /** Most events one transaction may put or take. */
@@ -52,6 +52,8 @@ export interface Channel {
   getTransaction(): Transaction;
   /** Events held, including those taken by transactions not yet committed. */
   size(): number;
+  /** Events a commit could add now without waiting for room (capacity less size). */
+  room(): number;
   /**
    * Resolves once the channel holds an event that can be taken (at once if
    * it already does), or when `signal` aborts.

@@ -3,23 +3,23 @@ export interface CounterCell {
   value: number;
 }
 
-/** The kind of component a counter group belongs to, as Flume names it. */
-export type ComponentKind = "SOURCE" | "CHANNEL" | "SINK" | "SINK_PROCESSOR";
+/** The kind of component a counter group belongs to, as Flume names it (`SOURCE.w1`). */
+export type CounterKind = "SOURCE" | "CHANNEL" | "SINK" | "SINK_PROCESSOR";
 
 /**
  * One component's counters, named as Flume's JSON monitoring names them
  * (`SOURCE.w1`, `CHANNEL.c1`, …). Monitoring reads these; nothing else counts.
  */
-export class CounterGroup {
+export class CounterGroup<K extends string = string> {
   /** `TYPE.name`, e.g. `CHANNEL.c1`. */
   readonly id: string;
-  readonly kind: ComponentKind;
+  readonly kind: CounterKind;
   readonly name: string;
   #values: Map<string, CounterCell> = new Map();
   #gauges: Map<string, () => number> = new Map();
 
   /** Creates a group with the given counters set to zero. */
-  constructor(kind: ComponentKind, name: string, counters: readonly string[] = []) {
+  constructor(kind: CounterKind, name: string, counters: readonly K[] = []) {
     this.kind = kind;
     this.name = name;
     this.id = `${kind}.${name}`;
@@ -30,29 +30,29 @@ export class CounterGroup {
    * The cell of a counter, for a hot path that counts every event: `cell.value++`
    * costs no lookup. The cell stays the counter's for the group's life.
    */
-  cell(counter: string): CounterCell {
+  cell(counter: K): CounterCell {
     let cell = this.#values.get(counter);
     if (!cell) this.#values.set(counter, cell = { value: 0 });
     return cell;
   }
 
   /** Adds `by` (default 1) to a counter and returns the new value. */
-  add(counter: string, by = 1): number {
+  add(counter: K, by = 1): number {
     return this.cell(counter).value += by;
   }
 
   /** Sets a counter to an absolute value. */
-  set(counter: string, value: number): void {
+  set(counter: K, value: number): void {
     this.cell(counter).value = value;
   }
 
   /** Registers a value computed when read (ChannelSize, ChannelFillPercentage). */
-  gauge(counter: string, read: () => number): void {
+  gauge(counter: K, read: () => number): void {
     this.#gauges.set(counter, read);
   }
 
   /** The current value of a counter or gauge; 0 when unknown. */
-  get(counter: string): number {
+  get(counter: K): number {
     const gauge = this.#gauges.get(counter);
     return gauge ? gauge() : this.#values.get(counter)?.value ?? 0;
   }
@@ -68,11 +68,15 @@ export class CounterGroup {
 
 /** Every counter group of one agent, keyed by id. */
 export class CounterRegistry {
-  #groups: Map<string, CounterGroup> = new Map();
+  #groups: Map<string, CounterGroup<string>> = new Map();
 
   /** Creates and registers a group; ids are unique per agent. */
-  create(kind: ComponentKind, name: string, counters: readonly string[] = []): CounterGroup {
-    const group = new CounterGroup(kind, name, counters);
+  create<K extends string>(
+    kind: CounterKind,
+    name: string,
+    counters: readonly K[] = [],
+  ): CounterGroup<K> {
+    const group = new CounterGroup<K>(kind, name, counters);
     if (this.#groups.has(group.id)) {
       throw new RangeError(`Duplicate counter group "${group.id}"`);
     }
@@ -81,7 +85,7 @@ export class CounterRegistry {
   }
 
   /** The group with this id, if any. */
-  get(id: string): CounterGroup | undefined {
+  get(id: string): CounterGroup<string> | undefined {
     return this.#groups.get(id);
   }
 
@@ -94,7 +98,7 @@ export class CounterRegistry {
 }
 
 /** Flume's source counter names. */
-export const SOURCE_COUNTERS: readonly string[] = [
+export const SOURCE_COUNTERS = [
   "EventReceivedCount",
   "EventAcceptedCount",
   "AppendBatchReceivedCount",
@@ -103,19 +107,33 @@ export const SOURCE_COUNTERS: readonly string[] = [
   "ChannelWriteFail",
   "EventReadFail",
   "GenericProcessingFail",
-];
+] as const;
+
+/** A counter of Flume's SourceCounter. */
+export type SourceCounter = typeof SOURCE_COUNTERS[number];
+
+/** What every source's sender counts beyond Flume: events it had to drop. */
+export const SENDER_COUNTERS = ["EventDroppedCount"] as const;
+
+/** A counter of the source sender. */
+export type SenderCounter = typeof SENDER_COUNTERS[number];
 
 /** Flume's channel counter names. */
-export const CHANNEL_COUNTERS: readonly string[] = [
+export const CHANNEL_COUNTERS = [
   "EventPutAttemptCount",
   "EventPutSuccessCount",
   "EventTakeAttemptCount",
   "EventTakeSuccessCount",
   "ChannelCapacity",
-];
+  "ChannelSize",
+  "ChannelFillPercentage",
+] as const;
+
+/** A counter (or gauge) of Flume's ChannelCounter. */
+export type ChannelCounter = typeof CHANNEL_COUNTERS[number];
 
 /** Flume's sink counter names. */
-export const SINK_COUNTERS: readonly string[] = [
+export const SINK_COUNTERS = [
   "ConnectionCreatedCount",
   "ConnectionClosedCount",
   "ConnectionFailedCount",
@@ -126,4 +144,7 @@ export const SINK_COUNTERS: readonly string[] = [
   "EventDrainSuccessCount",
   "EventWriteFail",
   "ChannelReadFail",
-];
+] as const;
+
+/** A counter of Flume's SinkCounter. */
+export type SinkCounter = typeof SINK_COUNTERS[number];

@@ -1,23 +1,25 @@
 import { setImmediate } from "node:timers";
-import type { Channel } from "../../core/channel.ts";
-import { BatchPutError, type ChannelProcessor } from "../../core/channel_processor.ts";
-import type { Clock } from "../../core/clock.ts";
-import type { CounterGroup } from "../../core/counters.ts";
-import { errorMessage } from "../../core/errors.ts";
-import type { Event } from "../../core/event.ts";
-import type { Log } from "../../core/log.ts";
-import { Queue } from "../../core/queue.ts";
+import type { Channel } from "../api/channel.ts";
+import type { Clock } from "../api/clock.ts";
+import type { CounterGroup, SenderCounter, SourceCounter } from "../api/counters.ts";
+import type { Event } from "../api/event.ts";
+import type { Log } from "../api/log.ts";
+import type { SourceSender } from "../api/source.ts";
+import { Backoff } from "../util/backoff.ts";
+import { errorMessage } from "../util/errors.ts";
+import { Queue } from "../util/queue.ts";
+import { BatchPutError, type ChannelProcessor } from "./channel_processor.ts";
 
 /** Events that make a batch worth handing over at once, without waiting for the tick's end. */
 const MIN_FLUSH_AT = 512;
 /** A put slower than this (a durable channel's fsync) makes the next batches bigger. */
 const SLOW_PUT_MS = 2;
 
-/** Collaborators and limits of a Backlog. */
-export interface BacklogOptions {
-  /** Events held at most, including the batch being put. */
+/** Collaborators and limits of a Sender. */
+export interface SenderOptions {
+  /** Events held at most, including the batch being put (`backlogCapacity`). */
   readonly capacity: number;
-  readonly counters: CounterGroup;
+  readonly counters: CounterGroup<SourceCounter | SenderCounter>;
   readonly log: Log;
   readonly clock: Clock;
   /** First wait after a refused put; doubles up to maxRetryMs. @default 100 */
@@ -28,19 +30,28 @@ export interface BacklogOptions {
   readonly warnEveryMs?: number;
 }
 
+/** A sendBatch() waiting for its last event to be accepted. */
+interface Waiter {
+  readonly upTo: number;
+  readonly resolve: (accepted: boolean) => void;
+}
+
 /**
- * Holds a push source's events until the channels accept them. A socket
- * cannot be paused, so events arriving while the channel is full wait here,
- * in order, and the put is retried with backoff — on the channels that have
- * not committed the batch yet, so none gets it twice. Past `capacity` the
- * newest are dropped, counted (EventDroppedCount and ChannelWriteFail) and
- * logged: at once, then in one summary per `warnEveryMs`. Events that arrive
- * in one tick go to the channel in one batch.
+ * The framework's SourceSender: holds a source's events until the channels
+ * accept them, in order. A batch goes to the channels in one transaction
+ * each; when a required channel has room for only part of it, the part
+ * that fits goes now and the rest waits its turn. A refused batch is
+ * retried with backoff on exactly the channels that have not committed it,
+ * so none gets it twice. Past `capacity` the newest events are dropped,
+ * counted (EventDroppedCount and ChannelWriteFail) and logged: at once,
+ * then in one summary per `warnEveryMs`. Events that arrive in one tick go
+ * to the channels in one batch.
  */
-export class Backlog {
+export class Sender implements SourceSender {
   readonly #processor: ChannelProcessor;
-  readonly #options: BacklogOptions;
+  readonly #options: SenderOptions;
   readonly #queue: Queue<Event> = new Queue(1024);
+  readonly #received;
   /** The batch being put, kept as it is until every channel took it. */
   #batch: Event[] | undefined;
   readonly #committed = new Set<Channel>();
@@ -56,25 +67,48 @@ export class Backlog {
   #flushAt = MIN_FLUSH_AT;
   #lastWarning = -Infinity;
   #summary: Promise<void> | undefined;
+  /** Events ever queued, and ever accepted: sendBatch() waits on these. */
+  #queuedTotal = 0;
+  #acceptedTotal = 0;
+  #waiters: Waiter[] = [];
+  #resumers: (() => void)[] = [];
 
-  /** A backlog feeding `processor`. */
-  constructor(processor: ChannelProcessor, options: BacklogOptions) {
+  /** A sender feeding `processor`. */
+  constructor(processor: ChannelProcessor, options: SenderOptions) {
     this.#processor = processor;
     this.#options = options;
+    this.#received = options.counters.cell("EventReceivedCount");
   }
 
-  /** Events waiting, including a batch being put. */
   get size(): number {
     return this.#queue.length + (this.#batch?.length ?? 0);
   }
 
-  /** Queues an event for the channel; false when it was dropped (backlog full). */
-  push(event: Event): boolean {
+  get paused(): boolean {
+    return this.size >= this.#options.capacity;
+  }
+
+  whenResumed(signal?: AbortSignal): Promise<void> {
+    if (!this.paused || this.#stop.signal.aborted || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        signal?.removeEventListener("abort", done);
+        this.#resumers = this.#resumers.filter((r) => r !== done);
+        resolve();
+      };
+      this.#resumers.push(done);
+      signal?.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  send(event: Event): boolean {
+    this.#received.value++;
     if (this.size >= this.#options.capacity || this.#stop.signal.aborted) {
       this.#drop(1);
       return false;
     }
     this.#queue.push(event);
+    this.#queuedTotal++;
     if (this.#delivering) return true; // the loop takes it with the next batch
     if (this.#queue.length >= this.#flushAt) {
       // A flood: Deno delivers buffered frames back to back in microtasks and
@@ -86,16 +120,20 @@ export class Backlog {
     return true;
   }
 
-  /** Delivers what is waiting after this turn of the event loop (a trickle). */
-  #scheduleFlush(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      if (!this.#delivering && !this.#stop.signal.aborted && this.size > 0) {
-        this.#delivering = this.#deliver(true);
-      }
-    });
+  async sendBatch(events: readonly Event[]): Promise<boolean> {
+    await this.whenResumed();
+    if (this.#stop.signal.aborted) {
+      this.#received.value += events.length;
+      this.#drop(events.length);
+      return false;
+    }
+    let all = true;
+    for (const event of events) all = this.send(event) && all;
+    if (!all) return false;
+    if (this.#acceptedTotal >= this.#queuedTotal) return true;
+    const { promise, resolve } = Promise.withResolvers<boolean>();
+    this.#waiters.push({ upTo: this.#queuedTotal, resolve });
+    return promise;
   }
 
   /**
@@ -105,6 +143,7 @@ export class Backlog {
    */
   async close(): Promise<number> {
     this.#stop.abort();
+    for (const resume of this.#resumers) resume();
     await this.#delivering;
     while (this.#scheduled) await new Promise((resolve) => setImmediate(resolve));
     await this.#summary;
@@ -124,13 +163,32 @@ export class Backlog {
       }
     }
     if (this.#unreported > 0) this.#warnDrops();
+    for (const waiter of this.#waiters) waiter.resolve(false);
+    this.#waiters = [];
     return left;
   }
 
-  /** Puts the current batch (or the next one) on the channels that lack it. */
+  /** Delivers what is waiting after this turn of the event loop (a trickle). */
+  #scheduleFlush(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (!this.#delivering && !this.#stop.signal.aborted && this.size > 0) {
+        this.#delivering = this.#deliver(true);
+      }
+    });
+  }
+
+  /**
+   * Puts the current batch (or the next one) on the channels that lack it.
+   * A new batch is at most what every required channel has room for now
+   * (at least one event, which then waits for room): the rest stays queued.
+   */
   async #putNext(): Promise<void> {
     if (!this.#batch) {
-      const n = Math.min(this.#queue.length, this.#processor.maxBatch);
+      const room = this.#processor.room();
+      const n = Math.max(1, Math.min(this.#queue.length, this.#processor.maxBatch, room));
       this.#batch = new Array<Event>(n);
       for (let i = 0; i < n; i++) this.#batch[i] = this.#queue.shift() as Event;
       this.#committed.clear();
@@ -150,7 +208,22 @@ export class Backlog {
     const c = this.#options.counters;
     c.add("EventAcceptedCount", this.#batch.length);
     c.add("AppendBatchAcceptedCount");
+    const accepted = this.#batch.length;
     this.#batch = undefined;
+    this.#accepted(accepted);
+  }
+
+  /** Wakes the sendBatch() calls whose events are all accepted, and paused sources. */
+  #accepted(n: number): void {
+    this.#acceptedTotal += n;
+    if (this.#waiters.length > 0) {
+      const done = this.#waiters.filter((w) => w.upTo <= this.#acceptedTotal);
+      this.#waiters = this.#waiters.filter((w) => w.upTo > this.#acceptedTotal);
+      for (const waiter of done) waiter.resolve(true);
+    }
+    if (this.#resumers.length > 0 && !this.paused) {
+      for (const resume of this.#resumers) resume();
+    }
   }
 
   /**
@@ -159,9 +232,10 @@ export class Backlog {
    */
   async #deliver(all = false): Promise<void> {
     const { clock, counters, log } = this.#options;
-    const base = this.#options.retryMs ?? 100;
-    const max = this.#options.maxRetryMs ?? 5000;
-    let failures = 0;
+    const backoff = new Backoff({
+      initialMs: this.#options.retryMs ?? 100,
+      maxMs: this.#options.maxRetryMs ?? 5000,
+    });
     try {
       while (this.size > 0 && !this.#stop.signal.aborted) {
         if (!all && !this.#batch && this.#queue.length < this.#flushAt) {
@@ -170,12 +244,11 @@ export class Backlog {
         }
         try {
           await this.#putNext();
-          failures = 0;
+          backoff.reset();
         } catch (err) {
           counters.add("ChannelWriteFail");
-          const wait = Math.min(base * 2 ** failures, max);
-          failures++;
-          if (failures === 1 || wait === max) {
+          const wait = backoff.next();
+          if (backoff.failures === 1 || wait === (this.#options.maxRetryMs ?? 5000)) {
             log.warn(
               `Channel refused ${this.#batch?.length ?? 0} event(s), ${this.size} waiting in ` +
                 `the backlog; retrying in ${wait} ms: ${errorMessage(err)}`,

@@ -1,0 +1,16 @@
+/**
+ * A URL as logs and `check` may show it: no user info, query values masked
+ * (tokens often travel there). Anything that is not a URL shows as
+ * `<invalid URL>`.
+ */
+export function redactUrl(endpoint: string): string {
+  try {
+    const url = new URL(endpoint);
+    url.username = "";
+    url.password = "";
+    for (const key of [...new Set(url.searchParams.keys())]) url.searchParams.set(key, "***");
+    return url.toString().replaceAll("%2A%2A%2A", "***");
+  } catch {
+    return "<invalid URL>";
+  }
+}

@@ -1,0 +1,133 @@
+import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import { CHANNEL_COUNTERS, CounterGroup, CounterRegistry } from "../../src/api/counters.ts";
+import { textEvent } from "../../src/api/event.ts";
+import { SILENT_LOG } from "../../src/api/log.ts";
+import { MemoryChannel } from "../../src/channels/memory_channel.ts";
+import { ChannelProcessor } from "../../src/core/channel_processor.ts";
+import { Sender } from "../../src/core/source_sender.ts";
+import { replicatingSelector } from "../../src/selectors/replicating_selector.ts";
+import { isSettled, withTimeout } from "../support/async.ts";
+import { group, sourceFrom } from "../support/components.ts";
+import { FakeClock } from "../support/fake_clock.ts";
+import { drainChannel, eventually, sourceHarness } from "../support/websocket_harness.ts";
+import { WsTestServer } from "../support/ws_test_server.ts";
+
+const DECODER = new TextDecoder();
+
+/** A memory channel on `clock` that refuses a full commit at once. */
+function memory(name: string, capacity: number, clock = new FakeClock()): MemoryChannel {
+  return new MemoryChannel(name, new CounterGroup("CHANNEL", name, CHANNEL_COUNTERS), {
+    capacity,
+    transactionCapacity: capacity,
+    keepAlive: 0,
+  }, clock);
+}
+
+/** The bodies a channel holds, taken and committed. */
+async function bodies(channel: MemoryChannel): Promise<string[]> {
+  return (await drainChannel(channel)).map((e) => DECODER.decode(e.body));
+}
+
+Deno.test("sender puts what fits of a burst and keeps the rest in order (the Java plugin's example)", async () => {
+  // The seed README's channel: capacity 100, no sink draining it; 130 messages arrive at once.
+  const server = await WsTestServer.start();
+  const h = sourceHarness({ endpoint: server.url(), retryDelay: "0.05" }, {
+    capacity: 100,
+    transactionCapacity: 100,
+  });
+  server.onConnection = async (c) => {
+    for (let i = 0; i < 130; i++) await c.sendText(`m${i}`);
+  };
+  try {
+    await h.source.start();
+    await eventually(() => h.counters.get("EventReceivedCount") === 130, "130 received");
+    await eventually(() => h.channel.size() === 100, "the channel filled to its capacity");
+    equal(h.source.sender.size, 30, "the other 30 wait in the sender");
+    deepStrictEqual(await bodies(h.channel), Array.from({ length: 100 }, (_, i) => `m${i}`));
+    await eventually(() => h.channel.size() === 30, "the rest after room was made");
+    deepStrictEqual(await bodies(h.channel), Array.from({ length: 30 }, (_, i) => `m${100 + i}`));
+  } finally {
+    await h.source.stop();
+    await server.close();
+  }
+  equal(h.counters.get("EventAcceptedCount"), 130);
+  equal(h.counters.get("EventDroppedCount"), 0);
+});
+
+Deno.test("sender drops only what the channel still refuses at shutdown, counted", async () => {
+  const server = await WsTestServer.start();
+  const h = sourceHarness({ endpoint: server.url(), retryDelay: "0.05" }, {
+    capacity: 100,
+    transactionCapacity: 100,
+  });
+  server.onConnection = async (c) => {
+    for (let i = 0; i < 130; i++) await c.sendText(`m${i}`);
+  };
+  try {
+    await h.source.start();
+    await eventually(() => h.channel.size() === 100, "the channel filled to its capacity");
+    await eventually(() => h.counters.get("EventReceivedCount") === 130, "130 received");
+  } finally {
+    equal(await h.source.stop(), 30, "stop() says how many it dropped");
+    await server.close();
+  }
+  equal(h.channel.size(), 100, "Apache Flume with the Java plugin stores 100 too");
+  equal(h.counters.get("EventDroppedCount"), 30);
+  equal(h.counters.get("EventAcceptedCount"), 100);
+});
+
+Deno.test("a retried batch goes only to the required channels that lack it (seq source, two channels)", async () => {
+  const clock = new FakeClock();
+  const big = memory("c1", 100, clock);
+  const small = memory("c2", 2, clock);
+  const counters = new CounterRegistry();
+  const source = sourceFrom("seq", { batchSize: "2", totalEvents: "4" }, [big, small], {
+    clock,
+    counters,
+  });
+  const poll = () => source.source.poll!();
+  try {
+    equal(await poll(), "READY"); // 0, 1 in both
+    const pending = poll(); // 2, 3: c2 is full
+    await withTimeout(clock.nextSleep(), 5000, "the sender to back off");
+    deepStrictEqual(await bodies(small), ["0", "1"]);
+    clock.advance(100);
+    equal(await pending, "BACKOFF", "2, 3 accepted: the total is reached");
+    deepStrictEqual(await bodies(big), ["0", "1", "2", "3"], "c1 got every event once");
+    deepStrictEqual(await bodies(small), ["2", "3"]);
+    equal(group(counters, "SOURCE.w1").get("EventAcceptedCount"), 4);
+  } finally {
+    await source.stop();
+  }
+});
+
+Deno.test("sender pauses while its backlog is full and resumes once the channels take events", async () => {
+  const clock = new FakeClock();
+  const channel = memory("c1", 1, clock);
+  const counters = new CounterRegistry().create("SOURCE", "w1", ["EventDroppedCount"]);
+  const sender = new Sender(new ChannelProcessor(replicatingSelector([channel]), SILENT_LOG), {
+    capacity: 2,
+    counters,
+    log: SILENT_LOG,
+    clock,
+  });
+  try {
+    equal(await sender.sendBatch([textEvent("a")]), true, "accepted at once");
+    sender.send(textEvent("b"));
+    await withTimeout(clock.nextSleep(), 5000, "b refused: the channel is full");
+    equal(sender.paused, false, "one event waits, the backlog holds two");
+    sender.send(textEvent("c"));
+    ok(sender.paused, "b and c wait: the backlog is full");
+    equal(sender.send(textEvent("d")), false, "past the backlog: dropped");
+    equal(counters.get("EventDroppedCount"), 1);
+    const resumed = sender.whenResumed();
+    equal(await isSettled(resumed), false);
+    deepStrictEqual(await bodies(channel), ["a"]);
+    clock.advance(100);
+    await withTimeout(resumed, 5000, "resume");
+    equal(sender.paused, false);
+    deepStrictEqual(await bodies(channel), ["b"]);
+  } finally {
+    await sender.close();
+  }
+});
