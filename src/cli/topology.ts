@@ -1,7 +1,14 @@
-import type { ComponentConfig } from "../config/agent_config.ts";
-import type { AgentConfig } from "../config/agent_config.ts";
+import type { AgentConfig, ComponentConfig, SourceConfig } from "../config/agent_config.ts";
+import { LISTED_KINDS } from "../config/kinds.ts";
 import { showDefault, showValue } from "../config/parse_value.ts";
 import { redactUrl } from "../util/redact.ts";
+
+/** A component as `check` lists it: its links and the lines of its nested components. */
+interface Shown {
+  readonly c: ComponentConfig;
+  readonly link: readonly string[];
+  readonly nested: readonly string[];
+}
 
 /** What `check` prints for a secret value. */
 export const MASK = "******";
@@ -12,29 +19,33 @@ export const MASK = "******";
  * URLs redacted), a source's selector and interceptors with it.
  */
 export function formatTopology(config: AgentConfig): string[] {
-  const lines = [`Agent "${config.agent}" in ${config.file} is valid`];
-  lines.push("", "sources:");
-  for (const s of config.sources) {
-    lines.push(`  ${s.name} (${s.type}) -> ${s.channels.join(" ")}`);
-    lines.push(...formatProperties(s));
-    if (s.selector.settings.rawProperties.size > 0 || s.selector.type !== "replicating") {
-      lines.push(`    selector (${s.selector.type})`);
-      lines.push(...formatProperties(s.selector, "selector."));
-    }
-    for (const i of s.interceptors) {
-      lines.push(`    interceptor ${i.name} (${i.type})`);
-      lines.push(...formatProperties(i));
+  const lines = [`Agent "${config.agent}" in ${config.file} is valid`, ""];
+  const components: Record<string, readonly Shown[]> = {
+    sources: config.sources.map((s) => ({ c: s, link: s.channels, nested: formatNested(s) })),
+    channels: config.channels.map((c) => ({ c, link: [], nested: [] })),
+    sinks: config.sinks.map((s) => ({ c: s, link: [s.channel], nested: [] })),
+  };
+  for (const kind of LISTED_KINDS) {
+    if (kind.unsupported) continue;
+    lines.push(`${kind.list}:`);
+    for (const { c, link, nested } of components[kind.list] ?? []) {
+      const arrow = kind.link ? ` ${kind.link.many ? "->" : "<-"} ${link.join(" ")}` : "";
+      lines.push(`  ${c.name} (${c.type})${arrow}`, ...formatProperties(c), ...nested);
     }
   }
-  lines.push("channels:");
-  for (const c of config.channels) {
-    lines.push(`  ${c.name} (${c.type})`);
-    lines.push(...formatProperties(c));
+  return lines;
+}
+
+/** A source's selector (unless it is the default with nothing set) and interceptors. */
+function formatNested(s: SourceConfig): string[] {
+  const lines: string[] = [];
+  if (s.selector.settings.rawProperties.size > 0 || s.selector.type !== "replicating") {
+    lines.push(`    selector (${s.selector.type})`);
+    lines.push(...formatProperties(s.selector, "selector."));
   }
-  lines.push("sinks:");
-  for (const s of config.sinks) {
-    lines.push(`  ${s.name} (${s.type}) <- ${s.channel}`);
-    lines.push(...formatProperties(s));
+  for (const i of s.interceptors) {
+    lines.push(`    interceptor ${i.name} (${i.type})`);
+    lines.push(...formatProperties(i));
   }
   return lines;
 }

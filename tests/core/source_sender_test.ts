@@ -9,7 +9,12 @@ import { replicatingSelector } from "../../src/selectors/replicating_selector.ts
 import { isSettled, withTimeout } from "../support/async.ts";
 import { group, sourceFrom } from "../support/components.ts";
 import { FakeClock } from "../support/fake_clock.ts";
-import { drainChannel, eventually, sourceHarness } from "../support/websocket_harness.ts";
+import {
+  drainChannel,
+  eventually,
+  type SourceHarness,
+  sourceHarness,
+} from "../support/websocket_harness.ts";
 import { WsTestServer } from "../support/ws_test_server.ts";
 
 const DECODER = new TextDecoder();
@@ -28,8 +33,11 @@ async function bodies(channel: MemoryChannel): Promise<string[]> {
   return (await drainChannel(channel)).map((e) => DECODER.decode(e.body));
 }
 
-Deno.test("sender puts what fits of a burst and keeps the rest in order (the Java plugin's example)", async () => {
-  // The seed README's channel: capacity 100, no sink draining it; 130 messages arrive at once.
+/**
+ * The seed README's channel (capacity 100, no sink draining it) behind a
+ * WebSocket source whose server sends 130 messages at once.
+ */
+async function seedBurst(): Promise<{ server: WsTestServer; h: SourceHarness }> {
   const server = await WsTestServer.start();
   const h = sourceHarness({ endpoint: server.url(), retryDelay: "0.05" }, {
     capacity: 100,
@@ -38,6 +46,11 @@ Deno.test("sender puts what fits of a burst and keeps the rest in order (the Jav
   server.onConnection = async (c) => {
     for (let i = 0; i < 130; i++) await c.sendText(`m${i}`);
   };
+  return { server, h };
+}
+
+Deno.test("sender puts what fits of a burst and keeps the rest in order (the Java plugin's example)", async () => {
+  const { server, h } = await seedBurst();
   try {
     await h.source.start();
     await eventually(() => h.counters.get("EventReceivedCount") === 130, "130 received");
@@ -55,14 +68,7 @@ Deno.test("sender puts what fits of a burst and keeps the rest in order (the Jav
 });
 
 Deno.test("sender drops only what the channel still refuses at shutdown, counted", async () => {
-  const server = await WsTestServer.start();
-  const h = sourceHarness({ endpoint: server.url(), retryDelay: "0.05" }, {
-    capacity: 100,
-    transactionCapacity: 100,
-  });
-  server.onConnection = async (c) => {
-    for (let i = 0; i < 130; i++) await c.sendText(`m${i}`);
-  };
+  const { server, h } = await seedBurst();
   try {
     await h.source.start();
     await eventually(() => h.channel.size() === 100, "the channel filled to its capacity");
