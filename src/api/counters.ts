@@ -112,8 +112,12 @@ export const SOURCE_COUNTERS = [
 /** A counter of Flume's SourceCounter. */
 export type SourceCounter = typeof SOURCE_COUNTERS[number];
 
-/** What every source's sender counts beyond Flume: events it had to drop. */
-export const SENDER_COUNTERS = ["EventDroppedCount"] as const;
+/**
+ * What every source's sender counts beyond Flume: events it had to drop
+ * (backlog full, or refused at shutdown), and events the source's
+ * interceptors left out (not an error).
+ */
+export const SENDER_COUNTERS = ["EventDroppedCount", "InterceptorDropCount"] as const;
 
 /** A counter of the source sender. */
 export type SenderCounter = typeof SENDER_COUNTERS[number];

@@ -68,8 +68,10 @@ export interface DurationProperty extends PropertyBase {
   readonly min?: number;
   /** The value must be greater than this, in `unit` (`retryDelay` > 0). */
   readonly above?: number;
-  /** Largest value, in `unit`. @default the largest a timer holds */
+  /** Largest value, in `unit`. @default the largest a timer holds (or, with `timer: false`, any safe integer) */
   readonly max?: number;
+  /** False for a duration that is compared with the clock, never waited on by a timer. @default true */
+  readonly timer?: boolean;
 }
 
 /** `true` or `false`, any case. */

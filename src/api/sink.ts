@@ -34,6 +34,11 @@ export interface SinkWriter {
   start?(): Promise<void>;
   /** Closes it; no deliver() runs after. */
   stop?(): Promise<void>;
+  /**
+   * Runs at the start of every transaction, also one that finds the channel
+   * empty (a file sink closes a file whose roll interval has passed).
+   */
+  beforeTake?(): void;
   /** Writes a non-empty batch, in order. */
   deliver(events: readonly Event[]): Promise<Delivery>;
 }

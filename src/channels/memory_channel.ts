@@ -19,6 +19,8 @@ export interface MemoryChannelOptions {
   transactionCapacity?: number;
   /** Seconds a commit waits for room. @default 3 */
   keepAlive?: number;
+  /** The same in milliseconds, as the typed configuration holds it; wins over keepAlive. */
+  keepAliveMs?: number;
   /** Total body bytes; 0 means about 200 GB. @default 80 % of the V8 heap limit */
   byteCapacity?: number;
   /** Share of byteCapacity kept free for headers. @default 20 */
@@ -50,7 +52,7 @@ export const MEMORY_CHANNEL = defineChannel({
     new MemoryChannel(name, counters, {
       capacity: config.capacity,
       transactionCapacity: config.transactionCapacity,
-      keepAlive: config["keep-alive"] / 1000,
+      keepAliveMs: config["keep-alive"],
       byteCapacity: config.byteCapacity,
       byteCapacityBufferPercentage: config.byteCapacityBufferPercentage,
     }, clock),
@@ -79,7 +81,7 @@ export class MemoryChannel extends StoreChannel<Event> {
     super(name, counters, new MemoryStore(byteLimit), {
       capacity: options.capacity ?? 100,
       transactionCapacity: options.transactionCapacity ?? 100,
-      keepAliveMs: (options.keepAlive ?? 3) * 1000,
+      keepAliveMs: options.keepAliveMs ?? (options.keepAlive ?? 3) * 1000,
       transactionName: "MemoryTransaction",
       fullMessage: "Space for commit to queue couldn't be acquired. Sinks are likely not " +
         "keeping up with sources, or the buffer size is too tight",

@@ -72,6 +72,8 @@ export class StoreChannel<T> implements Channel {
   /** Changes at every start: a transaction belongs to the session it began in. */
   #session: object | undefined;
   #opened = false;
+  /** Puts of commits under way: room they claimed while the store commits (it may be async). */
+  #reserved = 0;
 
   /** A channel over `store`. */
   constructor(
@@ -140,7 +142,7 @@ export class StoreChannel<T> implements Channel {
   }
 
   room(): number {
-    return Math.max(0, this.capacity - this.#store.count);
+    return Math.max(0, this.capacity - this.#store.count - this.#reserved);
   }
 
   whenReadable(signal: AbortSignal): Promise<void> {
@@ -153,7 +155,7 @@ export class StoreChannel<T> implements Channel {
     this.#require(session);
     const store = this.#store;
     const fits = (): boolean =>
-      store.count - takes.length + puts.length <= this.capacity &&
+      store.count + this.#reserved - takes.length + puts.length <= this.capacity &&
       (store.fits?.(puts, takes) ?? true);
     if (puts.length > 0 && !fits()) {
       const deadline = this.#clock.now() + this.keepAliveMs;
@@ -166,7 +168,14 @@ export class StoreChannel<T> implements Channel {
     }
     const refusal = puts.length > 0 ? store.refusal?.(puts, takes) : undefined;
     if (refusal !== undefined) throw new ChannelError(refusal);
-    await store.commit(puts, takes);
+    // The room is claimed before the store's commit, which may await: a second
+    // commit meanwhile sees it taken.
+    this.#reserved += puts.length;
+    try {
+      await store.commit(puts, takes);
+    } finally {
+      this.#reserved -= puts.length;
+    }
     if (takes.length > 0) this.#roomWaiters.wakeAll();
     if (puts.length > 0) this.#readers.wakeAll();
   }

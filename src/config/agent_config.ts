@@ -80,29 +80,36 @@ export function loadAgentConfig(text: string, options: LoadOptions): AgentConfig
   };
   issues.push(...agentShape(named, keys.value.keys.get("channels")?.line, { file, prefix }));
 
-  const resolve: ResolveContext = { file, prefix, lookup: options.lookup, issues };
-  const link: LinkContext = { file, prefix, channels: named("channels"), issues };
+  const resolve: ResolveContext = { file, prefix, lookup: options.lookup };
+  const link: LinkContext = { file, prefix, channels: named("channels") };
+  /** The value of a stage; its problems join the others. */
+  const take = <T>(stage: { value?: T; issues: readonly ConfigIssue[] }): T | undefined => {
+    issues.push(...stage.issues);
+    return stage.value;
+  };
   const [sourceKind, , sinkKind] = LISTED_KINDS;
   // Links are checked for every configured component, whether or not its type is valid.
   const sourceLinks = new Map(
-    listed("sources").map((s) => [s.name, checkLink(s, sourceKind.link!, link)]),
+    listed("sources").map((s) => [s.name, take(checkLink(s, sourceKind.link!, link))!]),
   );
   const sinkLinks = new Map(
-    listed("sinks").map((s) => [s.name, checkLink(s, sinkKind.link!, link)]),
+    listed("sinks").map((s) => [s.name, take(checkLink(s, sinkKind.link!, link))!]),
   );
 
-  const channels = listed("channels").flatMap((c) => resolveComponent("channel", c, resolve) ?? []);
+  const channels = listed("channels").flatMap((c) =>
+    take(resolveComponent("channel", c, resolve)) ?? []
+  );
   const sources: SourceConfig[] = [];
   for (const item of listed("sources")) {
-    const selector = resolveSelector(item, resolve);
-    const interceptors = resolveInterceptors(item, resolve);
-    const source = resolveComponent("source", item, resolve);
+    const selector = take(resolveSelector(item, resolve));
+    const interceptors = take(resolveInterceptors(item, resolve))!;
+    const source = take(resolveComponent("source", item, resolve));
     const linked = sourceLinks.get(item.name)!;
-    if (selector) checkSelectorChannels(selector, linked, link);
+    if (selector) issues.push(...checkSelectorChannels(selector, linked, link));
     if (source && selector) sources.push({ ...source, channels: linked, selector, interceptors });
   }
   const sinks: SinkConfig[] = listed("sinks").flatMap((item) => {
-    const sink = resolveComponent("sink", item, resolve);
+    const sink = take(resolveComponent("sink", item, resolve));
     return sink ? [{ ...sink, channel: sinkLinks.get(item.name)![0] ?? "" }] : [];
   });
   issues.push(...batchSizeChecks(channels, sources, sinks, { file, prefix }));

@@ -13,6 +13,11 @@ export interface LinkContext {
   readonly prefix: string;
   /** Every channel the agent lists. */
   readonly channels: readonly string[];
+}
+
+/** The channels a component links to, as listed, and the problems found. */
+export interface Linked {
+  readonly value: string[];
   readonly issues: ConfigIssue[];
 }
 
@@ -22,12 +27,15 @@ export interface LinkContext {
  * sink's one `channel` (a `channels`, plural, likewise). Returns the
  * channel names as listed; empty when there are none.
  */
-export function checkLink(item: ListedComponent, rule: LinkRule, context: LinkContext): string[] {
-  const { prefix, file, issues } = context;
+export function checkLink(item: ListedComponent, rule: LinkRule, context: LinkContext): Linked {
+  const { prefix, file } = context;
+  const issues: ConfigIssue[] = [];
   const noun = item.kind.noun;
   const raw = item.props.get(rule.property);
   const misused = item.props.get(rule.misused);
-  const names = raw ? splitList(raw.value) : [];
+  // A sink's one channel is one token as written ("c1," is no channel); a list splits.
+  const names = !raw ? [] : rule.many ? splitList(raw.value) : raw.value.trim().split(/\s+/)
+    .filter((n) => n.length > 0);
   const example = (misused && splitList(misused.value)[0]) ?? context.channels[0] ?? "c1";
   const takes = rule.many
     ? `a ${noun} takes "${rule.property}" (plural)`
@@ -62,10 +70,12 @@ export function checkLink(item: ListedComponent, rule: LinkRule, context: LinkCo
       property: rule.property,
       message: `A ${noun} takes exactly one channel, got "${raw!.value.trim()}"`,
     });
-    return [];
+    return { value: [], issues };
   }
-  for (const name of names) checkChannel(item.id, rule.property, raw!, name, context);
-  return names;
+  for (const name of names) {
+    issues.push(...checkChannel(item.id, rule.property, raw!, name, context));
+  }
+  return { value: names, issues };
 }
 
 /** The channels a selector's `channelLists` properties name must be the source's. */
@@ -73,13 +83,14 @@ export function checkSelectorChannels(
   selector: ComponentConfig<"selector">,
   sourceChannels: readonly string[],
   context: LinkContext,
-): void {
+): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
   for (const property of selector.definition.channelLists ?? []) {
     const value = selector.config[property];
     const names = Array.isArray(value) ? value as string[] : [];
     for (const name of names) {
       if (sourceChannels.includes(name)) continue;
-      context.issues.push({
+      issues.push({
         severity: "error",
         file: context.file,
         line: selector.settings.line(property),
@@ -90,6 +101,7 @@ export function checkSelectorChannels(
       });
     }
   }
+  return issues;
 }
 
 function checkChannel(
@@ -97,10 +109,10 @@ function checkChannel(
   property: string,
   raw: RawProperty,
   name: string,
-  { channels, issues, file }: LinkContext,
-): void {
-  if (channels.includes(name)) return;
-  issues.push({
+  { channels, file }: LinkContext,
+): ConfigIssue[] {
+  if (channels.includes(name)) return [];
+  return [{
     severity: "error",
     file,
     line: raw.line,
@@ -108,5 +120,5 @@ function checkChannel(
     property,
     message: `Channel "${name}" is not defined`,
     hint: didYouMean(name, channels) ?? `defined channels: ${channels.join(", ")}`,
-  });
+  }];
 }

@@ -24,8 +24,9 @@ export function unitMs(unit: "s" | "ms"): number {
 }
 
 /** The largest value a duration declared in `unit` may take, in that unit. */
-export function durationMax(decl: { unit: "s" | "ms"; max?: number }): number {
-  return Math.min(decl.max ?? Infinity, Math.floor(TIMER_MAX_MS / unitMs(decl.unit)));
+export function durationMax(decl: { unit: "s" | "ms"; max?: number; timer?: boolean }): number {
+  const limit = decl.timer === false ? Number.MAX_SAFE_INTEGER : TIMER_MAX_MS;
+  return Math.min(decl.max ?? Infinity, Math.floor(limit / unitMs(decl.unit)));
 }
 
 /**
@@ -60,7 +61,8 @@ export function parseValue(name: string, decl: PropertyDecl | PatternDecl, raw: 
       if (max !== undefined && value > max) {
         return invalid(
           `must be at most ${max}`,
-          decl.kind === "duration" && max === durationMax({ unit: decl.unit })
+          decl.kind === "duration" && decl.timer !== false &&
+            max === durationMax({ unit: decl.unit })
             ? "that is about 24.8 days, the longest wait a timer holds"
             : undefined,
         );
@@ -85,7 +87,7 @@ export function parseValue(name: string, decl: PropertyDecl | PatternDecl, raw: 
       try {
         url = new URL(text);
       } catch {
-        return invalid("not a URL", decl.hint);
+        return { error: `Invalid ${name} "${scrubUrlText(raw)}": not a URL`, hint: decl.hint };
       }
       if (!decl.schemes.includes(url.protocol.slice(0, -1))) {
         const names = decl.schemes.map((s) => `${s}://`);
@@ -100,11 +102,20 @@ export function parseValue(name: string, decl: PropertyDecl | PatternDecl, raw: 
       return { value: text };
     }
     case "path":
-      return text === "" ? invalid("must not be empty") : { value: text };
+      return text === "" && decl.required ? invalid("must not be empty") : { value: text };
     case "string":
     case "secret":
       return { value: raw };
   }
+}
+
+/**
+ * Text that did not parse as a URL, with what looks like user info
+ * (`//user:pass@`) and query values masked, so that a malformed endpoint's
+ * credentials do not reach a message.
+ */
+export function scrubUrlText(text: string): string {
+  return text.replace(/\/\/[^/?#\s]*@/, "//***@").replace(/([?&][^=&#\s]*)=[^&#\s]*/g, "$1=***");
 }
 
 /** Splits a Flume name list on whitespace (and commas, as the seed's `cookies` uses). */

@@ -31,7 +31,12 @@ export interface ResolveContext {
   readonly file: string;
   readonly prefix: string;
   readonly lookup: ComponentLookup;
-  readonly issues: ConfigIssue[];
+}
+
+/** A resolved component (absent when its type is missing or unknown) and its problems. */
+export interface Resolution<T> {
+  readonly value?: T;
+  readonly issues: readonly ConfigIssue[];
 }
 
 /** Keys of a source that belong to its nested kinds or its link, not to its type. */
@@ -50,7 +55,7 @@ export function resolveComponent<K extends "source" | "channel" | "sink">(
   kind: K,
   item: ListedComponent,
   context: ResolveContext,
-): ComponentConfig<K> | undefined {
+): Resolution<ComponentConfig<K>> {
   const framework = kind === "source"
     ? SOURCE_FRAMEWORK_KEY
     : kind === "sink"
@@ -71,7 +76,7 @@ export function resolveComponent<K extends "source" | "channel" | "sink">(
 export function resolveSelector(
   source: ListedComponent,
   context: ResolveContext,
-): ComponentConfig<"selector"> | undefined {
+): Resolution<ComponentConfig<"selector">> {
   const nested = NESTED_KINDS.find((k) => k.kind === "selector")!;
   const props = new Map<string, RawProperty>();
   for (const [key, raw] of source.props) {
@@ -96,10 +101,11 @@ export function resolveSelector(
 export function resolveInterceptors(
   source: ListedComponent,
   context: ResolveContext,
-): ComponentConfig<"interceptor">[] {
+): { readonly value: ComponentConfig<"interceptor">[]; readonly issues: ConfigIssue[] } {
   const list = source.props.get("interceptors");
   const names = list ? splitList(list.value) : [];
   const out: ComponentConfig<"interceptor">[] = [];
+  const issues: ConfigIssue[] = [];
   for (const name of names) {
     const prefix = `interceptors.${name}.`;
     const props = new Map<string, RawProperty>();
@@ -118,12 +124,13 @@ export function resolveInterceptors(
       fallbackLine: list!.line,
       props,
     }, context);
-    if (resolved) out.push(resolved);
+    issues.push(...resolved.issues);
+    if (resolved.value) out.push(resolved.value);
   }
   for (const [key, raw] of source.props) {
     const [, name] = /^interceptors\.([^.]+)\./.exec(key) ?? [];
     if (name !== undefined && !names.includes(name)) {
-      context.issues.push({
+      issues.push({
         severity: "warning",
         file: context.file,
         line: raw.line,
@@ -134,7 +141,7 @@ export function resolveInterceptors(
       });
     }
   }
-  return out;
+  return { value: out, issues };
 }
 
 /** What resolveTyped needs of one component. */
@@ -156,8 +163,9 @@ function resolveTyped<K extends ComponentKind>(
   kind: K,
   item: Typed,
   context: ResolveContext,
-): ComponentConfig<K> | undefined {
-  const { file, lookup, issues } = context;
+): Resolution<ComponentConfig<K>> {
+  const { file, lookup } = context;
+  const issues: ConfigIssue[] = [];
   const typeProperty = item.typeProperty ?? "type";
   const prefix = item.propertyPrefix ?? "";
   const known = lookup.all(kind).flatMap((d) => [d.type, ...(d.aliases ?? [])]);
@@ -176,7 +184,7 @@ function resolveTyped<K extends ComponentKind>(
       message: `Missing required property "${typeProperty}"`,
       hint: available,
     });
-    return undefined;
+    return { issues };
   }
   const definition = lookup.find(kind, type);
   if (!definition) {
@@ -189,7 +197,7 @@ function resolveTyped<K extends ComponentKind>(
       message: `Unknown ${kind} type "${type}"`,
       hint: didYouMean(type, known) ?? available,
     });
-    return undefined;
+    return { issues };
   }
   const resolved = resolveSettings(item.id, definition, item.props, (problem) => {
     issues.push({
@@ -203,7 +211,7 @@ function resolveTyped<K extends ComponentKind>(
       hint: problem.hint,
     });
   });
-  return {
+  const value: ComponentConfig<K> = {
     kind,
     name: item.name,
     id: item.id,
@@ -214,4 +222,5 @@ function resolveTyped<K extends ComponentKind>(
     prepared: resolved.prepared,
     line: item.type?.line ?? item.fallbackLine,
   };
+  return { value, issues };
 }

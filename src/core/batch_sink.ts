@@ -51,28 +51,36 @@ export class BatchSink implements Sink {
   async process(): Promise<Status> {
     const c = this.counters;
     const batchSize = this.writer.batchSize;
+    this.writer.beforeTake?.();
     const tx = this.channel.getTransaction();
     let events: Event[] = [];
+    let open = false;
     let delivered = false;
     try {
       tx.begin();
+      open = true;
       events = takeBatch(tx, batchSize);
       let delivery: Delivery = { outcome: "commit", drained: 0, attempted: 0 };
       if (events.length > 0) {
-        delivery = await this.writer.deliver(events);
+        try {
+          delivery = await this.writer.deliver(events);
+        } catch (err) {
+          c.add("EventDrainAttemptCount", events.length);
+          throw err;
+        }
         delivered = true;
       }
+      c.add("EventDrainAttemptCount", delivery.attempted ?? events.length);
       if (delivery.outcome === "commit") await tx.commit();
       else tx.rollback();
       const committed = delivery.outcome === "commit";
-      c.add("EventDrainAttemptCount", delivery.attempted ?? events.length);
       c.add("EventDrainSuccessCount", delivery.drained ?? (committed ? events.length : 0));
       if (delivery.failed) c.add("EventWriteFail", delivery.failed);
       countBatch(c, events.length, batchSize);
       if (delivery.backoff ?? !committed) return "BACKOFF";
       return events.length < batchSize ? "IDLE" : "READY";
     } catch (err) {
-      tx.rollback();
+      if (open) tx.rollback();
       throw this.#failure(err, events.length, delivered);
     } finally {
       tx.close();

@@ -37,11 +37,13 @@ export interface ChannelProcessorOptions {
 }
 
 /**
- * Flume's ChannelProcessor: runs a source's interceptors, then puts the
+ * Flume's ChannelProcessor: a source's interceptors, and the put of its
  * events into the channels its selector names, one transaction per
  * channel, required channels first. A failure on a required channel rolls
  * that transaction back and throws BatchPutError, so the sender keeps the
- * events and retries; optional channels only log.
+ * events and retries; optional channels only log. The sender runs the
+ * interceptors once, when a source hands events over, so that a retried or
+ * split batch is never intercepted twice.
  */
 export class ChannelProcessor {
   readonly #selector: ChannelSelector;
@@ -60,6 +62,19 @@ export class ChannelProcessor {
     this.maxBatch = Math.min(...selector.channels.map((c) => c.transactionCapacity));
   }
 
+  /** True when the source has interceptors. */
+  get intercepts(): boolean {
+    return this.#interceptors.length > 0;
+  }
+
+  /** Runs the interceptors in order; reports how many events they left out. */
+  intercept(events: readonly Event[]): readonly Event[] {
+    let batch = events;
+    for (const interceptor of this.#interceptors) batch = interceptor.intercept(batch);
+    if (batch.length < events.length) this.#onIntercepted(events.length - batch.length);
+    return batch;
+  }
+
   /** Events the required channels can all take now without waiting (Infinity without any). */
   room(): number {
     const required = this.#selector.fixed?.required ?? this.#selector.channels;
@@ -74,16 +89,13 @@ export class ChannelProcessor {
   }
 
   /**
-   * Puts the events, in order, into every channel not in `skip`. Resolves
-   * once every required channel committed them; throws BatchPutError
-   * (naming the channels that did commit) otherwise.
+   * Puts the events (already intercepted), in order, into every channel not
+   * in `skip`. Resolves once every required channel committed them; throws
+   * BatchPutError (naming the channels that did commit) otherwise.
    */
   async processEventBatch(events: readonly Event[], options: PutOptions = {}): Promise<void> {
-    let batch = events;
-    for (const interceptor of this.#interceptors) batch = interceptor.intercept(batch);
-    if (batch.length < events.length) this.#onIntercepted(events.length - batch.length);
-    if (batch.length === 0) return;
-    const { required, optional } = this.#route(batch);
+    if (events.length === 0) return;
+    const { required, optional } = this.#route(events);
     const committed: Channel[] = [];
     for (const [channel, put] of required) {
       if (options.skip?.has(channel)) continue;

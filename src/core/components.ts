@@ -74,7 +74,10 @@ export function buildSource(
     ...SENDER_COUNTERS,
     ...(config.definition.counters ?? []),
   ]);
-  const processor = new ChannelProcessor(selector, env.log, { interceptors });
+  const processor = new ChannelProcessor(selector, env.log, {
+    interceptors,
+    onIntercepted: (n) => counters.add("InterceptorDropCount", n),
+  });
   const capacity = config.definition.backlogCapacity?.(config.config) ??
     DEFAULT_BACKLOG_CAPACITY;
   const sender = new Sender(processor, { capacity, counters, log: env.log, clock: env.clock });

@@ -71,7 +71,8 @@ export class Sender implements SourceSender {
   #queuedTotal = 0;
   #acceptedTotal = 0;
   #waiters: Waiter[] = [];
-  #resumers: (() => void)[] = [];
+  /** Woken at every accepted batch and at close: room may have been made. */
+  #wakers: (() => void)[] = [];
 
   /** A sender feeding `processor`. */
   constructor(processor: ChannelProcessor, options: SenderOptions) {
@@ -88,17 +89,10 @@ export class Sender implements SourceSender {
     return this.size >= this.#options.capacity;
   }
 
-  whenResumed(signal?: AbortSignal): Promise<void> {
-    if (!this.paused || this.#stop.signal.aborted || signal?.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        signal?.removeEventListener("abort", done);
-        this.#resumers = this.#resumers.filter((r) => r !== done);
-        resolve();
-      };
-      this.#resumers.push(done);
-      signal?.addEventListener("abort", done, { once: true });
-    });
+  async whenResumed(signal?: AbortSignal): Promise<void> {
+    while (this.paused && !this.#stop.signal.aborted && !signal?.aborted) {
+      await this.#progress(signal);
+    }
   }
 
   send(event: Event): boolean {
@@ -107,8 +101,11 @@ export class Sender implements SourceSender {
       this.#drop(1);
       return false;
     }
-    this.#queue.push(event);
-    this.#queuedTotal++;
+    if (this.#processor.intercepts) {
+      for (const kept of this.#processor.intercept([event])) this.#enqueue(kept);
+    } else {
+      this.#enqueue(event);
+    }
     if (this.#delivering) return true; // the loop takes it with the next batch
     if (this.#queue.length >= this.#flushAt) {
       // A flood: Deno delivers buffered frames back to back in microtasks and
@@ -120,20 +117,56 @@ export class Sender implements SourceSender {
     return true;
   }
 
+  /**
+   * Waits until the whole batch fits in the backlog (or the backlog is
+   * empty: a batch larger than the backlog then goes alone), queues all of
+   * it, and starts delivering it at once, so that a batch that fits the
+   * channels goes in one transaction. Never drops while the sender is open.
+   */
   async sendBatch(events: readonly Event[]): Promise<boolean> {
-    await this.whenResumed();
+    const room = (): number => this.#options.capacity - this.size;
+    while (!this.#stop.signal.aborted && this.size > 0 && room() < events.length) {
+      await this.#progress();
+    }
+    this.#received.value += events.length;
     if (this.#stop.signal.aborted) {
-      this.#received.value += events.length;
-      this.#drop(events.length);
+      this.#options.log.error(
+        `Source stopping: ${events.length} event(s) sent after the sender closed were dropped`,
+      );
+      this.#drop(events.length, false);
       return false;
     }
-    let all = true;
-    for (const event of events) all = this.send(event) && all;
-    if (!all) return false;
+    const kept = this.#processor.intercepts ? this.#processor.intercept(events) : events;
+    for (const event of kept) this.#enqueue(event);
     if (this.#acceptedTotal >= this.#queuedTotal) return true;
+    this.#delivering ??= this.#deliver(true);
     const { promise, resolve } = Promise.withResolvers<boolean>();
     this.#waiters.push({ upTo: this.#queuedTotal, resolve });
     return promise;
+  }
+
+  #enqueue(event: Event): void {
+    this.#queue.push(event);
+    this.#queuedTotal++;
+  }
+
+  /** Resolves at the next accepted batch, at close, or when `signal` aborts. */
+  #progress(signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        signal?.removeEventListener("abort", done);
+        this.#wakers = this.#wakers.filter((w) => w !== done);
+        resolve();
+      };
+      this.#wakers.push(done);
+      signal?.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  #wake(): void {
+    const wakers = this.#wakers;
+    this.#wakers = [];
+    for (const wake of wakers) wake();
   }
 
   /**
@@ -143,7 +176,7 @@ export class Sender implements SourceSender {
    */
   async close(): Promise<number> {
     this.#stop.abort();
-    for (const resume of this.#resumers) resume();
+    this.#wake();
     await this.#delivering;
     while (this.#scheduled) await new Promise((resolve) => setImmediate(resolve));
     await this.#summary;
@@ -221,9 +254,7 @@ export class Sender implements SourceSender {
       this.#waiters = this.#waiters.filter((w) => w.upTo > this.#acceptedTotal);
       for (const waiter of done) waiter.resolve(true);
     }
-    if (this.#resumers.length > 0 && !this.paused) {
-      for (const resume of this.#resumers) resume();
-    }
+    if (this.#wakers.length > 0) this.#wake();
   }
 
   /**
@@ -247,6 +278,7 @@ export class Sender implements SourceSender {
           backoff.reset();
         } catch (err) {
           counters.add("ChannelWriteFail");
+          this.#shrinkToRoom();
           const wait = backoff.next();
           if (backoff.failures === 1 || wait === (this.#options.maxRetryMs ?? 5000)) {
             log.warn(
@@ -260,6 +292,21 @@ export class Sender implements SourceSender {
     } finally {
       this.#delivering = undefined;
     }
+  }
+
+  /**
+   * After a refused put that no channel committed yet: keep in the batch
+   * only what the channels have room for now (at least one event) and put
+   * the rest back at the head of the queue, in order, so that the next try
+   * puts what fits instead of all or nothing.
+   */
+  #shrinkToRoom(): void {
+    const batch = this.#batch;
+    if (!batch || batch.length <= 1 || this.#committed.size > 0) return;
+    const keep = Math.max(1, Math.min(batch.length, this.#processor.room()));
+    if (keep === batch.length) return;
+    this.#queue.unshiftAll(batch.slice(keep));
+    this.#batch = batch.slice(0, keep);
   }
 
   #drop(n: number, warn = true): void {

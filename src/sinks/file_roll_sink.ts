@@ -37,6 +37,7 @@ const FILE_ROLL_PROPERTIES = {
   "sink.rollInterval": duration({
     unit: "s",
     default: 30,
+    timer: false,
     doc: "Seconds before the next batch goes to a new file; 0 writes one file forever",
   }),
   "sink.pathManager": string({
@@ -228,15 +229,19 @@ export class FileRollSink implements SinkWriter {
     return Promise.resolve();
   }
 
-  /**
-   * Rolls the file when due, then writes the batch and flushes it to disk.
-   * A failure throws: the framework rolls the events back into the
-   * channel, in order, and the runner backs off.
-   */
-  async deliver(events: readonly Event[]): Promise<Delivery> {
+  /** Closes the current file once rollInterval has passed since it was opened, as Flume does. */
+  beforeTake(): void {
     if (this.#file && this.#rollMs > 0 && this.#clock.now() - this.#openedAt >= this.#rollMs) {
       this.#closeFile();
     }
+  }
+
+  /**
+   * Writes the batch to the current file (opened if needed) and flushes it
+   * to disk. A failure throws: the framework rolls the events back into the
+   * channel, in order, and the runner backs off.
+   */
+  async deliver(events: readonly Event[]): Promise<Delivery> {
     await this.#write(events);
     return WRITTEN;
   }

@@ -220,6 +220,18 @@ const errorRows: readonly Row[] = [
     },
   },
   {
+    name: "a sink's channel is one name as written: a trailing comma is no channel",
+    text: conf({ 8: "a1.sinks.k1.channel = c1," }),
+    expected: {
+      severity: "error",
+      line: 8,
+      component: "sinks.k1",
+      property: "channel",
+      message: ['Channel "c1," is not defined'],
+      hint: ['did you mean "c1"?'],
+    },
+  },
+  {
     name: "a source with channel (singular)",
     text: conf({ 5: "a1.sources.r1.channel = c1" }),
     expected: {

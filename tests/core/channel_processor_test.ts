@@ -316,7 +316,7 @@ Deno.test("ChannelProcessor room() is what every required channel can take now",
   equal(processor.room(), 4, "the smaller required channel; the optional one does not count");
 });
 
-Deno.test("ChannelProcessor runs interceptors in order before the selector", async () => {
+Deno.test("ChannelProcessor runs interceptors in order, and counts what they leave out", async () => {
   const c1 = memoryChannel("c1");
   const seen: string[] = [];
   const dropped: number[] = [];
@@ -337,7 +337,8 @@ Deno.test("ChannelProcessor runs interceptors in order before the selector", asy
     ],
     onIntercepted: (n) => dropped.push(n),
   });
-  await processor.processEventBatch(events("a", "drop", "b"));
+  equal(processor.intercepts, true);
+  await processor.processEventBatch(processor.intercept(events("a", "drop", "b")));
   deepStrictEqual(seen, ["first:3", "second:2"]);
   deepStrictEqual(dropped, [1]);
   const tx = c1.getTransaction();

@@ -1,6 +1,7 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { CHANNEL_COUNTERS, CounterGroup, CounterRegistry } from "../../src/api/counters.ts";
-import { textEvent } from "../../src/api/event.ts";
+import { ChannelFullError } from "../../src/api/channel.ts";
+import { type Event, textEvent } from "../../src/api/event.ts";
 import { SILENT_LOG } from "../../src/api/log.ts";
 import { MemoryChannel } from "../../src/channels/memory_channel.ts";
 import { ChannelProcessor } from "../../src/core/channel_processor.ts";
@@ -133,6 +134,105 @@ Deno.test("sender pauses while its backlog is full and resumes once the channels
     await withTimeout(resumed, 5000, "resume");
     equal(sender.paused, false);
     deepStrictEqual(await bodies(channel), ["b"]);
+  } finally {
+    await sender.close();
+  }
+});
+
+/** A sender on a roomy memory channel, for the batch rules below. */
+function senderOn(channel: MemoryChannel, capacity: number, clock: FakeClock): {
+  sender: Sender;
+  counters: ReturnType<CounterRegistry["create"]>;
+} {
+  const counters = new CounterRegistry().create("SOURCE", "s1", [
+    "EventDroppedCount",
+    "AppendBatchReceivedCount",
+    "AppendBatchAcceptedCount",
+  ]);
+  const processor = new ChannelProcessor(replicatingSelector([channel]), SILENT_LOG);
+  return {
+    sender: new Sender(processor, { capacity, counters, log: SILENT_LOG, clock }),
+    counters,
+  };
+}
+
+Deno.test("sendBatch: a pollable source's batch goes whole, once, in one transaction", async (t) => {
+  await t.step("1000 events that fit the channel are one put", async () => {
+    const clock = new FakeClock();
+    const channel = memory("c1", 1000, clock);
+    const { sender, counters } = senderOn(channel, 10_000, clock);
+    try {
+      const batch = Array.from({ length: 1000 }, (_, i) => textEvent(String(i)));
+      equal(await sender.sendBatch(batch), true);
+      equal(counters.get("AppendBatchReceivedCount"), 1);
+      equal(counters.get("AppendBatchAcceptedCount"), 1);
+      equal(channel.size(), 1000);
+    } finally {
+      await sender.close();
+    }
+  });
+
+  await t.step(
+    "a batch larger than the backlog is queued whole, never dropped or repeated",
+    async () => {
+      const clock = new FakeClock();
+      const channel = memory("c1", 100, clock);
+      const { sender, counters } = senderOn(channel, 5, clock);
+      try {
+        const batch = Array.from({ length: 8 }, (_, i) => textEvent(String(i)));
+        equal(await sender.sendBatch(batch), true);
+        equal(await sender.sendBatch([textEvent("8")]), true);
+        deepStrictEqual(await bodies(channel), ["0", "1", "2", "3", "4", "5", "6", "7", "8"]);
+        equal(counters.get("EventDroppedCount"), 0);
+      } finally {
+        await sender.close();
+      }
+    },
+  );
+});
+
+Deno.test("sender: a refused batch is cut to the room the channels have before it is retried", async () => {
+  const clock = new FakeClock();
+  const inner = memory("c1", 100, clock);
+  // A channel whose room shrinks between the batch being formed and put (another
+  // source took it): the first commit is refused, and room() then says 3.
+  let refuseNext = true;
+  let room = 100;
+  const channel = Object.assign(Object.create(inner), {
+    room: () => room,
+    getTransaction: () => {
+      const tx = inner.getTransaction();
+      return Object.assign(Object.create(tx), {
+        begin: () => tx.begin(),
+        putAll: (events: readonly Event[]) => tx.putAll(events),
+        take: () => tx.take(),
+        rollback: () => tx.rollback(),
+        close: () => tx.close(),
+        commit: () => {
+          if (!refuseNext) return tx.commit();
+          refuseNext = false;
+          room = 3;
+          return Promise.reject(new ChannelFullError("No room"));
+        },
+      });
+    },
+  }) as MemoryChannel;
+  const counters = new CounterRegistry().create("SOURCE", "w1", ["EventAcceptedCount"]);
+  const sizes: number[] = [];
+  const processor = new ChannelProcessor(replicatingSelector([channel]), SILENT_LOG);
+  const put = processor.processEventBatch.bind(processor);
+  processor.processEventBatch = (events, options) => {
+    sizes.push(events.length);
+    return put(events, options);
+  };
+  const sender = new Sender(processor, { capacity: 100, counters, log: SILENT_LOG, clock });
+  try {
+    for (let i = 0; i < 8; i++) sender.send(textEvent(String(i)));
+    await withTimeout(clock.nextSleep(), 5000, "the refused put's backoff");
+    clock.advance(100);
+    await eventually(() => counters.get("EventAcceptedCount") === 8, "all 8 accepted");
+    deepStrictEqual(sizes.slice(0, 2), [8, 3], "refused whole, then what fits");
+    deepStrictEqual(await bodies(inner), ["0", "1", "2", "3", "4", "5", "6", "7"]);
   } finally {
     await sender.close();
   }

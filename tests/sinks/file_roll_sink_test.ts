@@ -288,7 +288,7 @@ Deno.test("file_roll names files as Flume's DefaultPathManager and rolls them", 
   });
 
   await t.step(
-    "an idle file rolls when the next batch arrives, not on an empty poll",
+    "an idle file is closed when due, and the next opens with the next event",
     async () => {
       await withTempDir(async (dir) => {
         const { sink, writer, channel, clock } = await started(dir, {
@@ -299,8 +299,8 @@ Deno.test("file_roll names files as Flume's DefaultPathManager and rolls them", 
           await sink.process();
           clock.advance(10_000);
           equal(await sink.process(), "IDLE");
-          equal(writer.currentFile, `${dir}/${START}-1`, "an empty poll leaves the file open");
-          equal(sink.counters.get("ConnectionClosedCount"), 0);
+          equal(writer.currentFile, undefined, "an empty poll closes the file when due");
+          equal(sink.counters.get("ConnectionClosedCount"), 1);
           clock.advance(60_000);
           deepStrictEqual(await files(dir), [`${START}-1`], "no empty files");
           await put(channel, numbered(1, 1));

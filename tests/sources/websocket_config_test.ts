@@ -75,6 +75,13 @@ const ERRORS: Row[] = [
     hint: ENDPOINT_HINT,
   },
   {
+    name: "a malformed URL shows no user info and no query values",
+    lines: ["a1.sources.w1.endpoint = wss//alice:s3cret@feed.test/?token=abc123&x=1"],
+    property: "endpoint",
+    message: /^Invalid endpoint "wss\/\/\*\*\*@feed\.test\/\?token=\*\*\*&x=\*\*\*": not a URL$/,
+    hint: ENDPOINT_HINT,
+  },
+  {
     name: "sslEnabled=true with ws://",
     lines: ["a1.sources.w1.endpoint = ws://127.0.0.1:1/", "a1.sources.w1.sslEnabled = true"],
     property: "sslEnabled",

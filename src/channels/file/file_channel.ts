@@ -26,6 +26,8 @@ export interface FileChannelOptions {
   transactionCapacity?: number;
   /** Seconds a commit waits for room. @default 3 */
   keepAlive?: number;
+  /** The same in milliseconds, as the typed configuration holds it; wins over keepAlive. */
+  keepAliveMs?: number;
   /** Free bytes the first data directory must keep; 0 turns the check off. @default 524288000 */
   minimumRequiredSpace?: number;
   /** Where the channel says what it found at start. @default SILENT_LOG */
@@ -70,7 +72,7 @@ export class FileChannel extends StoreChannel<StoredEvent> {
     super(name, counters, store, {
       capacity: options.capacity ?? 1000000,
       transactionCapacity: options.transactionCapacity ?? 10000,
-      keepAliveMs: (options.keepAlive ?? 3) * 1000,
+      keepAliveMs: options.keepAliveMs ?? (options.keepAlive ?? 3) * 1000,
       transactionName: "FileBackedTransaction",
       fullMessage: "The channel has reached its capacity. This might be the result of a sink " +
         "on the channel having too low of batch size, a downstream system running slower than " +

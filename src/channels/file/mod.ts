@@ -43,7 +43,7 @@ export const FILE_CHANNEL = defineChannel({
         .map(expandHome),
       capacity: config.capacity,
       transactionCapacity: config.transactionCapacity,
-      keepAlive: config["keep-alive"] / 1000,
+      keepAliveMs: config["keep-alive"],
       minimumRequiredSpace: config.minimumRequiredSpace,
       log,
     }, clock),

@@ -36,6 +36,7 @@ export const FILE_CHANNEL_PROPERTIES = {
   backupCheckpointDir: path({ doc: `Flume: where the checkpoint backup goes; ${NO_EFFECT}` }),
   checkpointInterval: int({
     min: 0,
+    max: Number.MAX_SAFE_INTEGER,
     doc: `Flume: milliseconds between checkpoints; ${NO_EFFECT} (every commit is durable)`,
   }),
   maxFileSize: int({
@@ -57,7 +58,7 @@ export const FILE_CHANNEL_PATTERNS: readonly PatternDecl[] = [
   {
     pattern: /^encryption\..+$/,
     display: "encryption.*",
-    kind: "string",
+    kind: "secret",
     doc: `Flume: encryption of the data files; ${NO_EFFECT}: events are stored unencrypted ` +
       "(a warning says so)",
   },
