@@ -168,13 +168,16 @@ export class StoreChannel<T> implements Channel {
     }
     const refusal = puts.length > 0 ? store.refusal?.(puts, takes) : undefined;
     if (refusal !== undefined) throw new ChannelError(refusal);
-    // The room is claimed before the store's commit, which may await: a second
-    // commit meanwhile sees it taken.
-    this.#reserved += puts.length;
-    try {
-      await store.commit(puts, takes);
-    } finally {
-      this.#reserved -= puts.length;
+    // A store that commits asynchronously claims the room until it is done, so
+    // that a second commit meanwhile sees it taken; a synchronous one is done.
+    const committing = store.commit(puts, takes);
+    if (committing instanceof Promise) {
+      this.#reserved += puts.length;
+      try {
+        await committing;
+      } finally {
+        this.#reserved -= puts.length;
+      }
     }
     if (takes.length > 0) this.#roomWaiters.wakeAll();
     if (puts.length > 0) this.#readers.wakeAll();
