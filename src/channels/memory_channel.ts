@@ -11,7 +11,7 @@ import { type ChannelStore, StoreChannel } from "./store_channel.ts";
 /** Flume's "hard internal limit of about 200 GB" used when byteCapacity is 0. */
 const UNLIMITED_BYTES = 200 * 1024 ** 3;
 
-/** Options of a MemoryChannel, named as Flume names them. */
+/** Options of a MemoryChannel, named as Flume names them; omitted ones take the declared defaults. */
 export interface MemoryChannelOptions {
   /** @default 100 */
   capacity?: number;
@@ -27,26 +27,29 @@ export interface MemoryChannelOptions {
   byteCapacityBufferPercentage?: number;
 }
 
+/** The memory channel's properties, as Flume documents them. */
+const MEMORY_PROPERTIES = {
+  ...capacityProperties({ capacity: 100, transactionCapacity: 100 }),
+  byteCapacity: int({
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    defaultText: "80% of the V8 heap limit",
+    doc: "Most body bytes held; 0 means about 200 GB",
+  }),
+  byteCapacityBufferPercentage: int({
+    default: 20,
+    min: 0,
+    max: 99,
+    doc: "Percent of byteCapacity kept free for headers",
+  }),
+} as const;
+
 /** The `memory` channel type. */
 export const MEMORY_CHANNEL = defineChannel({
   type: "memory",
   aliases: ["org.apache.flume.channel.MemoryChannel"],
   summary: "Events in an in-memory queue; fast, lost if the agent dies",
-  properties: {
-    ...capacityProperties({ capacity: 100, transactionCapacity: 100 }),
-    byteCapacity: int({
-      min: 0,
-      max: Number.MAX_SAFE_INTEGER,
-      defaultText: "80% of the V8 heap limit",
-      doc: "Most body bytes held; 0 means about 200 GB",
-    }),
-    byteCapacityBufferPercentage: int({
-      default: 20,
-      min: 0,
-      max: 99,
-      doc: "Percent of byteCapacity kept free for headers",
-    }),
-  },
+  properties: MEMORY_PROPERTIES,
   check: checkCapacities,
   create: ({ name, config, counters, clock }) =>
     new MemoryChannel(name, counters, {
@@ -75,13 +78,16 @@ export class MemoryChannel extends StoreChannel<Event> {
     clock: Clock,
   ) {
     const bytes = options.byteCapacity ?? Math.floor(getHeapStatistics().heap_size_limit * 0.8);
-    const buffer = options.byteCapacityBufferPercentage ?? 20;
+    const defaults = MEMORY_PROPERTIES;
+    const buffer = options.byteCapacityBufferPercentage ??
+      defaults.byteCapacityBufferPercentage.default;
     // Integer arithmetic: `bytes * (1 - buffer / 100)` rounds 1000 bytes at 7 % down to 929.
     const byteLimit = Math.floor(((bytes === 0 ? UNLIMITED_BYTES : bytes) * (100 - buffer)) / 100);
     super(name, counters, new MemoryStore(byteLimit), {
-      capacity: options.capacity ?? 100,
-      transactionCapacity: options.transactionCapacity ?? 100,
-      keepAliveMs: options.keepAliveMs ?? (options.keepAlive ?? 3) * 1000,
+      capacity: options.capacity ?? defaults.capacity.default,
+      transactionCapacity: options.transactionCapacity ?? defaults.transactionCapacity.default,
+      keepAliveMs: options.keepAliveMs ??
+        (options.keepAlive ?? defaults["keep-alive"].default) * 1000,
       transactionName: "MemoryTransaction",
       fullMessage: "Space for commit to queue couldn't be acquired. Sinks are likely not " +
         "keeping up with sources, or the buffer size is too tight",

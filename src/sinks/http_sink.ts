@@ -47,24 +47,21 @@ export interface HttpSinkOptions {
   readonly clock: Clock;
   /** The `http:` or `https:` URL to POST to. */
   readonly endpoint: URL;
-  /** Milliseconds to connect. @default 5000 */
-  readonly connectTimeout?: number;
-  /** Milliseconds to wait for the answer once connected. @default 5000 */
-  readonly requestTimeout?: number;
-  /** @default "text/plain", or the batch format's type when batchSize > 1 */
-  readonly contentType?: string;
-  /** @default "text/plain" */
-  readonly accept?: string;
-  /** @default Flume's defaults: roll back and back off after every status, count nothing */
-  readonly rules?: StatusRules;
-  /** Events per request. @default 1 */
-  readonly batchSize?: number;
-  /** The body of a request holding several events. @default "json" */
-  readonly batchFormat?: BatchFormat;
+  /** Milliseconds to connect. */
+  readonly connectTimeout: number;
+  /** Milliseconds to wait for the answer once connected. */
+  readonly requestTimeout: number;
+  /** The Content-Type header; undefined: text/plain, or the batch format's type when batchSize > 1 */
+  readonly contentType: string | undefined;
+  /** The Accept header. */
+  readonly accept: string;
+  /** What each response status decides. */
+  readonly rules: StatusRules;
+  /** Events per request. */
+  readonly batchSize: number;
+  /** The body of a request holding several events. */
+  readonly batchFormat: BatchFormat;
 }
-
-/** Flume's defaults: defaultBackoff, defaultRollback true; defaultIncrementMetrics false. */
-const FLUME_DEFAULT_RULES = { rollback: true, backoff: true, incrementMetrics: false };
 
 /**
  * Flume's HttpSink: takes an event, POSTs its body, and lets the response
@@ -96,20 +93,20 @@ export class HttpSink implements SinkWriter {
   constructor(options: HttpSinkOptions) {
     this.#counters = options.counters;
     this.endpoint = options.endpoint;
-    this.batchSize = options.batchSize ?? 1;
-    this.rules = options.rules ?? new StatusRules(FLUME_DEFAULT_RULES);
+    this.batchSize = options.batchSize;
+    this.rules = options.rules;
     this.#log = options.log;
     this.#clock = options.clock;
     this.#shownUrl = redactUrl(options.endpoint.href);
-    const format = options.batchFormat ?? "json";
+    const format = options.batchFormat;
     this.#encoder = this.batchSize > 1 ? new BatchBodyEncoder(format) : undefined;
     this.#headers = {
       "Content-Type": options.contentType ??
         (this.batchSize > 1 ? BATCH_CONTENT_TYPES[format] : "text/plain"),
-      "Accept": options.accept ?? "text/plain",
+      "Accept": options.accept,
     };
-    this.#connectTimeout = options.connectTimeout ?? 5000;
-    this.#requestTimeout = options.requestTimeout ?? 5000;
+    this.#connectTimeout = options.connectTimeout;
+    this.#requestTimeout = options.requestTimeout;
     this.#problems = new ProblemLog(options.log, options.clock);
   }
 

@@ -10,11 +10,12 @@ import { type ChannelStore, StoreChannel } from "../store_channel.ts";
 import { DirectoryLock } from "./directory_lock.ts";
 import { DATABASE_FILE, EventStore, type StoredEvent } from "./event_store.ts";
 import { formatBytes, usableSpace } from "./free_space.ts";
+import { FILE_CHANNEL_PROPERTIES } from "./spec.ts";
 
 /** Events read from the database at a time when a take finds none in memory. */
 const READ_AHEAD = 256;
 
-/** Options of a FileChannel, named as Flume names them. */
+/** Options of a FileChannel, named as Flume names them; omitted ones take the declared defaults. */
 export interface FileChannelOptions {
   /** A directory the channel locks, as Flume's checkpoint directory. */
   checkpointDir: string;
@@ -61,7 +62,9 @@ export class FileChannel extends StoreChannel<StoredEvent> {
     if (options.dataDirs.length === 0) throw new RangeError("Invalid dataDirs: none given");
     const checkpointDir = resolve(options.checkpointDir);
     const dataDirs = options.dataDirs.map((d) => resolve(d));
-    const minimumRequiredSpace = options.minimumRequiredSpace ?? 524288000;
+    const defaults = FILE_CHANNEL_PROPERTIES;
+    const minimumRequiredSpace = options.minimumRequiredSpace ??
+      defaults.minimumRequiredSpace.default;
     const store = new FileStore({
       name,
       checkpointDir,
@@ -70,9 +73,10 @@ export class FileChannel extends StoreChannel<StoredEvent> {
       log: options.log ?? SILENT_LOG,
     });
     super(name, counters, store, {
-      capacity: options.capacity ?? 1000000,
-      transactionCapacity: options.transactionCapacity ?? 10000,
-      keepAliveMs: options.keepAliveMs ?? (options.keepAlive ?? 3) * 1000,
+      capacity: options.capacity ?? defaults.capacity.default,
+      transactionCapacity: options.transactionCapacity ?? defaults.transactionCapacity.default,
+      keepAliveMs: options.keepAliveMs ??
+        (options.keepAlive ?? defaults["keep-alive"].default) * 1000,
       transactionName: "FileBackedTransaction",
       fullMessage: "The channel has reached its capacity. This might be the result of a sink " +
         "on the channel having too low of batch size, a downstream system running slower than " +
