@@ -122,7 +122,10 @@ Deno.test("websocket source reconnects after every kind of failure", async (t) =
         const seen = server.handshakes.length;
         server.connections[n - 1].abort();
         await server.until(() => server.handshakes.length >= seen + 2, "two refused handshakes");
-        match(h.log.messages("warn").join("\n"), new RegExp(`Invalid status code: ${status}`));
+        match(
+          h.log.messages("warn").join("\n"),
+          new RegExp(`Unexpected server response: ${status}`),
+        );
         server.mode = { kind: "accept" };
         await nextConnection();
       });
@@ -237,9 +240,14 @@ Deno.test("websocket source sends pingMessage every pingInterval", async () => {
   }
 });
 
-Deno.test("websocket source on a full channel: backlog, then counted drops; received = accepted + dropped", async () => {
+Deno.test("websocket source with whenFull = drop on a full channel: backlog, then counted drops; received = accepted + dropped", async () => {
   const server = await WsTestServer.start();
-  const h = sourceHarness({ endpoint: server.url(), ...FAST, backlogCapacity: "20" }, {
+  const h = sourceHarness({
+    endpoint: server.url(),
+    ...FAST,
+    backlogCapacity: "20",
+    whenFull: "drop",
+  }, {
     capacity: 10,
     transactionCapacity: 10,
   });
@@ -380,7 +388,12 @@ Deno.test("websocket source reports every dropped event in its warnings", async 
   server.onConnection = async (c) => {
     for (let i = 0; i < 300; i++) await c.sendText(`m${i}`);
   };
-  const h = sourceHarness({ endpoint: server.url(), ...FAST, backlogCapacity: "5" }, {
+  const h = sourceHarness({
+    endpoint: server.url(),
+    ...FAST,
+    backlogCapacity: "5",
+    whenFull: "drop",
+  }, {
     capacity: 5,
     transactionCapacity: 5,
   });

@@ -13,7 +13,9 @@ export type HandshakeMode =
   | { readonly kind: "accept" }
   | { readonly kind: "refuse"; readonly status: number }
   /** Accept the TCP connection and never answer. */
-  | { readonly kind: "stall" };
+  | { readonly kind: "stall" }
+  /** Answer 101 with a Sec-WebSocket-Accept that does not match the key (RFC 6455 4.1). */
+  | { readonly kind: "wrong-accept" };
 
 /**
  * What a connection does with the client's close frame: answer and end the
@@ -308,7 +310,8 @@ export class WsTestServer {
       this.#release(conn);
       return;
     }
-    const accept = await acceptKey(headers.get("sec-websocket-key") ?? "");
+    const key = headers.get("sec-websocket-key") ?? "";
+    const accept = await acceptKey(mode.kind === "wrong-accept" ? `${key}x` : key);
     await writeAll(
       conn,
       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +

@@ -25,6 +25,15 @@ export interface ConnectionOptions {
   onOpen(): void;
   /** Called for every frame: a string for text, bytes for binary. */
   onMessage(data: string | Uint8Array): void;
+  /**
+   * Back-pressure: while it says `paused` the socket stops reading (when it
+   * can) until `whenResumed`. Without it, or with a socket that cannot
+   * pause, every frame is handed on.
+   */
+  readonly pressure?: {
+    readonly paused: boolean;
+    whenResumed(signal?: AbortSignal): Promise<void>;
+  };
 }
 
 /** How a connection attempt ended. */
@@ -51,8 +60,8 @@ const STOP_CLOSE_WAIT_MS = 2000;
  * connections open at once. The one exception is a peer that never answers
  * our close: after connectTimeout (2 s when stopping) the socket is
  * abandoned — its handlers are detached, so nothing it still delivers
- * reaches the agent — because Deno's built-in WebSocket cannot drop a TCP
- * connection; the outcome says so.
+ * reaches the agent, and a socket that can drop its TCP connection
+ * (`terminate`) does; the outcome says so.
  */
 export function runConnection(options: ConnectionOptions): Promise<ConnectionOutcome> {
   const { clock, signal } = options;
@@ -72,6 +81,8 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
 
   const onAbort = (): void => close("agent stopping", 1000, STOP_CLOSE_WAIT_MS);
   let finished = false;
+  /** True while the socket is paused for back-pressure: the quiet is ours, not the server's. */
+  let pausedReading = false;
   let closing = false;
   const finish = (code: number, reason: string, abandoned = false): void => {
     if (finished) return;
@@ -93,7 +104,9 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
     else if (ws.readyState === WebSocket.CONNECTING) ws.close();
     // A dead peer may never answer the close: do not wait for it forever.
     void clock.sleep(waitMs, life.signal).then(() => {
-      if (!life.signal.aborted) finish(1006, "", true);
+      if (life.signal.aborted) return;
+      finish(1006, "", true); // detaches the handlers first
+      ws.terminate?.();
     });
   };
 
@@ -108,7 +121,21 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
     if (finished) return;
     messages++;
     const data = event.data;
-    options.onMessage(typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer));
+    options.onMessage(
+      typeof data === "string" || data instanceof Uint8Array
+        ? data
+        : new Uint8Array(data as ArrayBuffer),
+    );
+    const pressure = options.pressure;
+    if (pressure?.paused && ws.pause && !pausedReading) {
+      // The channels are full: stop reading, so TCP holds the server back.
+      pausedReading = true;
+      ws.pause();
+      void pressure.whenResumed(life.signal).then(() => {
+        pausedReading = false;
+        if (!finished) ws.resume?.();
+      });
+    }
   };
   ws.onerror = (event: { message?: string }): void => {
     cause ??= event.message || "WebSocket error";
@@ -140,7 +167,8 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
     let seen = messages;
     let quietSince = clock.now();
     while (!life.signal.aborted) {
-      if (messages !== seen) {
+      // A socket paused for back-pressure is quiet by our choice: not idle.
+      if (messages !== seen || pausedReading) {
         seen = messages;
         quietSince = clock.now();
       }

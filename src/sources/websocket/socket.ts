@@ -14,6 +14,12 @@ export interface SocketLike {
   onmessage: ((event: { data: unknown }) => void) | null;
   onerror: ((event: { message?: string }) => void) | null;
   onclose: ((event: { code: number; reason: string }) => void) | null;
+  /** Stops reading the socket (our client, and the npm `ws` client); absent on the built-in one. */
+  pause?(): void;
+  /** Reads again after pause(). */
+  resume?(): void;
+  /** Drops the TCP connection at once (our client only). */
+  terminate?(): void;
 }
 
 /** Opens one socket to `url` with the handshake headers. */

@@ -95,7 +95,15 @@ export const WEBSOCKET_PROPERTIES = {
   backlogCapacity: int({
     default: 10000,
     min: 1,
-    doc: "Events held while the channel is full; beyond it the newest are dropped and counted",
+    doc: "Events held while the channels are full, before whenFull applies",
+  }),
+  whenFull: oneOf({
+    values: ["block", "drop"],
+    default: "block",
+    doc: "When the channels and the backlog are full: `block` stops reading the socket, so " +
+      "TCP holds the server back (nothing is dropped); `drop` keeps reading and drops the " +
+      "newest events, counted and logged (`trustAllCerts` connections may still drop a few " +
+      "frames already read when they pause)",
   }),
 } as const;
 

@@ -10,6 +10,7 @@ import { redactUrl } from "../../util/redact.ts";
 import { type ConnectionOutcome, runConnection } from "./connection.ts";
 import { diagnoseEndpoint } from "./diagnose_endpoint.ts";
 import { handshakeHeaders, initMessages } from "./handshake.ts";
+import { frameSocket, MAX_MESSAGE_BYTES } from "./frame_socket.ts";
 import { builtinSocket, type OpenSocket, unverifiedSocket } from "./socket.ts";
 import {
   checkWebSocketSettings,
@@ -38,6 +39,8 @@ export interface WebSocketSourceOptions {
   readonly sockets?: () => Promise<OpenSocket>;
   /** Called once the source has stopped, to release TLS clients. */
   readonly release?: () => void;
+  /** With `whenFull = block`: the sender, whose pause stops the socket's reads. */
+  readonly pressure?: SourceSender;
   /** Logged as a warning at every start (trustAllCerts). */
   readonly startWarning?: string;
   readonly headers: readonly [string, string][];
@@ -77,6 +80,7 @@ export const WEBSOCKET_SOURCE = defineSource({
       retryMaxDelayMs: config.retryMaxDelay ?? config.retryDelay,
       connectTimeoutMs: config.connectTimeout,
       idleTimeoutMs: config.idleTimeout,
+      pressure: config.whenFull === "block" ? sender : undefined,
       ping: config.pingMessage !== undefined && config.pingInterval !== undefined
         ? { message: config.pingMessage, intervalMs: config.pingInterval }
         : undefined,
@@ -90,9 +94,8 @@ export const WEBSOCKET_SOURCE = defineSource({
 function socketOptions(
   endpoint: string,
   tls: TlsMaterial,
-): Pick<WebSocketSourceOptions, "sockets" | "release" | "startWarning"> {
-  if (!endpoint.startsWith("wss:")) return {};
-  if (tls.trustAll) {
+): Pick<WebSocketSourceOptions, "sockets" | "startWarning"> {
+  if (endpoint.startsWith("wss:") && tls.trustAll) {
     return {
       sockets: () => unverifiedSocket(tls.clientCertificate),
       startWarning: `trustAllCerts = true: the server's certificate is NOT verified for ` +
@@ -100,16 +103,12 @@ function socketOptions(
         `(development only)`,
     };
   }
-  if (tls.caCertsPem.length === 0 && !tls.clientCertificate) return {};
-  const client = Deno.createHttpClient({
-    caCerts: [...tls.caCertsPem],
-    cert: tls.clientCertificate?.certChainPem,
-    key: tls.clientCertificate?.keyPem,
+  const open = frameSocket({
+    caCerts: tls.caCertsPem,
+    clientCertificate: tls.clientCertificate,
+    maxMessageBytes: MAX_MESSAGE_BYTES,
   });
-  return {
-    sockets: () => Promise.resolve(builtinSocket(client)),
-    release: () => client.close(),
-  };
+  return { sockets: () => Promise.resolve(open) };
 }
 
 /** Shared by events without headers; copy before adding any. */
@@ -178,6 +177,7 @@ export class WebSocketSource implements Source {
           counters.set("OpenConnectionCount", 1);
           log.info(`Connected to ${this.#where}`);
         },
+        pressure: this.#options.pressure,
         onMessage: (data) => this.#receive(data),
       });
       counters.set("OpenConnectionCount", 0);

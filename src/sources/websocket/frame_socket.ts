@@ -1,0 +1,323 @@
+/**
+ * A WebSocket client of our own on `Deno.connect` / `Deno.connectTls`: it
+ * reads the socket only while it is not paused, so a source whose channels
+ * are full can stop reading and let TCP hold the server back. It speaks
+ * RFC 6455 without extensions: the upgrade handshake with its checks
+ * (`upgrade.ts`), masked client frames and a validating frame decoder
+ * (`frames.ts`), pings answered, the close handshake.
+ *
+ * @module
+ */
+import type { ClientCertificate } from "../../tls/client_certificate.ts";
+import { errorMessage } from "../../util/errors.ts";
+import {
+  encodeClientFrame,
+  encodeClose,
+  FrameDecoder,
+  type Message,
+  OPCODE,
+  ProtocolError,
+} from "./frames.ts";
+import type { OpenSocket, SocketLike } from "./socket.ts";
+import {
+  checkUpgradeResponse,
+  headEnd,
+  MAX_RESPONSE_HEAD,
+  newKey,
+  upgradeRequest,
+} from "./upgrade.ts";
+
+/** The largest message accepted, as Deno's built-in client accepts (64 MiB). */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Our own client (`frame_socket.ts`), which can stop reading its socket:
+ * plain TCP for `ws://`, `Deno.connectTls` with the source's CA
+ * certificates and client key for `wss://`.
+ */
+export function frameSocket(options: FrameSocketOptions): OpenSocket {
+  return (url, headers) => new FrameSocket(url, headers, options);
+}
+
+/** WebSocket readyState values. */
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSING = 2;
+const CLOSED = 3;
+
+/** Bytes asked of the socket per read. */
+const READ_SIZE = 64 * 1024;
+
+const ENCODER = new TextEncoder();
+
+/** How a FrameSocket connects. */
+export interface FrameSocketOptions {
+  /** CA certificates (PEM) trusted beside the system roots, for `wss://`. */
+  readonly caCerts?: readonly string[];
+  /** Client certificate and key for mutual TLS. */
+  readonly clientCertificate?: ClientCertificate;
+  /** The largest message accepted; a larger one closes the connection with 1009. */
+  readonly maxMessageBytes: number;
+}
+
+/**
+ * One WebSocket connection with the event-handler shape of the built-in
+ * `WebSocket` (what `connection.ts` drives), plus `pause()` / `resume()`
+ * (stop and start reading the socket) and `terminate()` (drop the TCP
+ * connection at once, which the built-in client cannot).
+ */
+export class FrameSocket implements SocketLike {
+  binaryType = "arraybuffer";
+  onopen: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onerror: ((event: { message?: string }) => void) | null = null;
+  onclose: ((event: { code: number; reason: string }) => void) | null = null;
+  #state = CONNECTING;
+  #conn: Deno.Conn | undefined;
+  #writes: Promise<void> = Promise.resolve();
+  #paused = false;
+  #resume: (() => void) | undefined;
+  /** Messages decoded but not delivered yet: a pause stops delivery between messages. */
+  #pending: Message[] = [];
+  #closeSent = false;
+  #closed = false;
+  /** Set when we close a paused socket: what it still sends is read only to find the close. */
+  #discard = false;
+  readonly #abort = new AbortController();
+
+  /** Connects to `url` (ws:// or wss://) with the handshake `headers`. */
+  constructor(
+    url: string,
+    headers: readonly (readonly [string, string])[],
+    options: FrameSocketOptions,
+  ) {
+    void this.#run(new URL(url), headers, options);
+  }
+
+  get readyState(): number {
+    return this.#state;
+  }
+
+  /** True while reading is paused. */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  send(data: string): void {
+    if (this.#state !== OPEN) return;
+    this.#write(encodeClientFrame(OPCODE.text, ENCODER.encode(data)));
+  }
+
+  close(code = 1000, reason = ""): void {
+    if (this.#state === CONNECTING) {
+      this.#abort.abort();
+      this.#finish(1006, "");
+      return;
+    }
+    if (this.#state !== OPEN) return;
+    this.#state = CLOSING;
+    this.#sendClose(code, reason);
+    if (this.#paused) {
+      // Read on to the server's close; the data before it was never taken.
+      this.#discard = true;
+      this.resume();
+    }
+  }
+
+  /** Stops reading the socket (and delivering messages) until resume(). */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  /** Reads and delivers again. */
+  resume(): void {
+    this.#paused = false;
+    const resume = this.#resume;
+    this.#resume = undefined;
+    resume?.();
+  }
+
+  /** Drops the TCP connection at once, without a close handshake. */
+  terminate(): void {
+    this.#abort.abort();
+    this.#finish(1006, "");
+  }
+
+  async #run(
+    url: URL,
+    headers: readonly (readonly [string, string])[],
+    options: FrameSocketOptions,
+  ): Promise<void> {
+    let leftover: Uint8Array;
+    try {
+      const key = newKey();
+      const request = upgradeRequest(url, headers, key);
+      this.#conn = await this.#connect(url, options);
+      if (this.#closed) return this.#dropConnection();
+      await writeAll(this.#conn, request);
+      leftover = await this.#readHandshake(this.#conn, key);
+    } catch (err) {
+      if (this.#closed) return this.#dropConnection();
+      this.onerror?.({ message: errorMessage(err) });
+      this.#finish(1006, "");
+      return;
+    }
+    this.#state = OPEN;
+    this.onopen?.({});
+    const decoder = new FrameDecoder({ maxMessageBytes: options.maxMessageBytes });
+    try {
+      if (leftover.length > 0) this.#pending = await this.#decode(decoder, leftover);
+      while (!this.#closed) {
+        await this.#deliverPending();
+        if (this.#closed) break;
+        const buffer = new Uint8Array(READ_SIZE);
+        const n = await this.#conn.read(buffer);
+        if (n === null) {
+          this.#finish(1006, "");
+          break;
+        }
+        this.#pending = await this.#decode(decoder, buffer.subarray(0, n));
+      }
+    } catch (err) {
+      if (this.#closed) return;
+      if (err instanceof ProtocolError) {
+        this.onerror?.({ message: err.message });
+        this.#sendClose(err.code, "");
+        this.#finish(err.code === 1009 ? 1009 : 1002, "");
+        return;
+      }
+      this.onerror?.({ message: errorMessage(err) });
+      this.#finish(1006, "");
+    }
+  }
+
+  /**
+   * Decodes a chunk. On a protocol violation the messages the chunk held
+   * before it are delivered first, then the error goes on.
+   */
+  async #decode(decoder: FrameDecoder, chunk: Uint8Array): Promise<Message[]> {
+    try {
+      return decoder.push(chunk);
+    } catch (err) {
+      if (err instanceof ProtocolError) {
+        this.#pending = [...err.messages];
+        await this.#deliverPending();
+      }
+      throw err;
+    }
+  }
+
+  /** Delivers the decoded messages in order, stopping (and resuming) at a pause. */
+  async #deliverPending(): Promise<void> {
+    let i = 0;
+    const pending = this.#pending;
+    while (i < pending.length && !this.#closed) {
+      if (this.#paused) {
+        await new Promise<void>((resolve) => this.#resume = resolve);
+        continue;
+      }
+      this.#handle(pending[i++]);
+    }
+    this.#pending = [];
+    while (this.#paused && !this.#closed) {
+      await new Promise<void>((resolve) => this.#resume = resolve);
+    }
+  }
+
+  #handle(message: Message): void {
+    switch (message.kind) {
+      case "text":
+        if (!this.#discard) this.onmessage?.({ data: message.text });
+        return;
+      case "binary":
+        if (!this.#discard) this.onmessage?.({ data: message.data });
+        return;
+      case "ping":
+        if (this.#state === OPEN) this.#write(encodeClientFrame(OPCODE.pong, message.payload));
+        return;
+      case "pong":
+        return;
+      case "close":
+        if (!this.#closeSent) this.#sendClose(message.code ?? 1000, "");
+        this.#finish(message.code ?? 1005, message.reason);
+    }
+  }
+
+  async #connect(url: URL, options: FrameSocketOptions): Promise<Deno.Conn> {
+    const hostname = url.hostname.replace(/^\[|\]$/g, "");
+    const secure = url.protocol === "wss:";
+    const port = url.port ? Number(url.port) : secure ? 443 : 80;
+    if (!secure) return await Deno.connect({ hostname, port, signal: this.#abort.signal });
+    return await Deno.connectTls({
+      hostname,
+      port,
+      caCerts: options.caCerts?.length ? [...options.caCerts] : undefined,
+      cert: options.clientCertificate?.certChainPem,
+      key: options.clientCertificate?.keyPem,
+    } as Deno.ConnectTlsOptions);
+  }
+
+  /** Reads the upgrade response and checks it; returns the bytes read past it. */
+  async #readHandshake(conn: Deno.Conn, key: string): Promise<Uint8Array> {
+    let buffered: Uint8Array = new Uint8Array(0);
+    while (true) {
+      const chunk = new Uint8Array(4096);
+      const n = await conn.read(chunk);
+      if (n === null) throw new Error("The server closed the connection during the handshake");
+      buffered = concat(buffered, chunk.subarray(0, n));
+      const end = headEnd(buffered);
+      if (end < 0) {
+        if (buffered.length > MAX_RESPONSE_HEAD) {
+          throw new Error(`The server's handshake response is over ${MAX_RESPONSE_HEAD} bytes`);
+        }
+        continue;
+      }
+      const outcome = await checkUpgradeResponse(buffered.subarray(0, end), key);
+      if (!outcome.ok) throw new Error(outcome.reason);
+      return buffered.subarray(end);
+    }
+  }
+
+  #sendClose(code: number, reason: string): void {
+    if (this.#closeSent) return;
+    this.#closeSent = true;
+    this.#write(encodeClientFrame(OPCODE.close, encodeClose(code, reason)));
+  }
+
+  /** Queues a frame; writes go out in order, one at a time. */
+  #write(frame: Uint8Array): void {
+    const conn = this.#conn;
+    if (!conn || this.#closed) return;
+    this.#writes = this.#writes.then(() => writeAll(conn, frame)).catch(() => {});
+  }
+
+  /** Ends the connection once: the TCP connection is closed and onclose runs. */
+  #finish(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#state = CLOSED;
+    this.resume();
+    void this.#writes.finally(() => this.#dropConnection());
+    this.onclose?.({ code, reason });
+  }
+
+  #dropConnection(): void {
+    try {
+      this.#conn?.close();
+    } catch {
+      // Already closed.
+    }
+    this.#conn = undefined;
+  }
+}
+
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  for (let done = 0; done < bytes.length;) done += await conn.write(bytes.subarray(done));
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
