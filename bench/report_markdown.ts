@@ -42,12 +42,12 @@ export function renderMarkdown(results: BenchResults): string {
     "Median of each metric over the runs. Events/s = events the sink drained ÷ time from the " +
     "sender's first frame byte to the last drain; MB = 10^6 bytes of message payload; " +
     "RSS = the child's VmHWM; CPU = user + system seconds of the child (all threads) from " +
-    "connect to done, per 10^6 delivered events; loop lag = the most a 10 ms timer in the child fired " +
+    "connect to done, per 10^6 delivered events; cores = CPU seconds per second of the run; loop lag = the most a 10 ms timer in the child fired " +
     "late (how long timers and setImmediate callbacks waited). The sender column is the " +
     "sender's own rate in those runs; row (0) is its rate into a reader that parses nothing.",
     "",
-    "| size | scenario | events/s | slowest–fastest run | MB/s | ratio to (a) | target | peak RSS MB | CPU s / M events | loop lag ms | dropped | sender msg/s |",
-    "| ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+    "| size | scenario | events/s | slowest–fastest run | MB/s | ratio to (a) | target | peak RSS MB | CPU s / M events | cores | loop lag ms | dropped | sender msg/s |",
+    "| ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const row of results.throughput.rows) {
     const spec = scenario(row.scenario);
@@ -61,6 +61,7 @@ export function renderMarkdown(results: BenchResults): string {
         `${count(row.eventsPerSecondRange[1])} | ${row.megabytesPerSecond.toFixed(1)} | ` +
         `${row.ratio === undefined ? "" : row.ratio.toFixed(2)} | ${targets} | ` +
         `${row.peakRssMb.toFixed(0)} | ${row.cpuSecondsPerMillion.toFixed(2)} | ` +
+        `${row.cores.toFixed(2)} | ` +
         `${row.loopLagMaxMs.toFixed(0)} | ${count(row.dropped)} | ` +
         `${count(row.senderMessagesPerSecond)} |`,
     );

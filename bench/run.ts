@@ -118,11 +118,20 @@ async function main(): Promise<number> {
   try {
     for (const step of plan.sizes) {
       const frames = encodeFrames(step.messages, step.size);
+      const frameBytes = frames.length / step.messages;
       for (let run = 1; run <= plan.runs; run++) {
         for (const id of plan.scenarios) {
+          // A slow sink gets a share of the messages: the same flood, a shorter run.
+          const messages = Math.max(1, Math.round(step.messages * (scenario(id).share ?? 1)));
           const result = await measureThroughput(
             sender,
-            { scenario: id, ...step, frames, run },
+            {
+              scenario: id,
+              ...step,
+              messages,
+              frames: frames.subarray(0, messages * frameBytes),
+              run,
+            },
             options,
           );
           throughput.push(result);

@@ -21,6 +21,7 @@ import { SYSTEM_CLOCK } from "../src/api/clock.ts";
 import { CounterRegistry } from "../src/api/counters.ts";
 import type { Log } from "../src/api/log.ts";
 import { BUILTIN, Registry } from "../src/registry.ts";
+import { FrameSocket, MAX_MESSAGE_BYTES } from "../src/sources/websocket/frame_socket.ts";
 import { epochMs } from "./epoch_clock.ts";
 import { LatencyRecorder, type LatencySummary } from "./latency_recorder.ts";
 import { type LoopLag, LoopLagMonitor } from "./loop_lag.ts";
@@ -72,6 +73,8 @@ export function runScenario(request: ChildRequest): Promise<ChildResult> {
       return runRawReader(request);
     case "ceiling":
       return runCeiling(request);
+    case "frame-reader":
+      return runFrameReader(request);
     default:
       return runAgent(request);
   }
@@ -109,6 +112,32 @@ async function runRawReader(request: ChildRequest): Promise<ChildResult> {
   return result;
 }
 
+/**
+ * The limit of reading frames ourselves: our client's frame decoder over
+ * plain `Deno.connect` reads, every text payload decoded to a string, nothing
+ * else done with it.
+ */
+async function runFrameReader(request: ChildRequest): Promise<ChildResult> {
+  const start = measuring();
+  const { promise, resolve, reject } = Promise.withResolvers<ChildResult>();
+  let count = 0;
+  const ws = new FrameSocket(request.url, [], { maxMessageBytes: MAX_MESSAGE_BYTES });
+  ws.onmessage = (): void => {
+    if (++count === request.messages) {
+      resolve(start.finish(request, count, 0, epochMs()));
+      ws.close();
+    }
+  };
+  ws.onclose = (): void => reject(new Error(`Frame reader closed after ${count} messages`));
+  ws.onerror = (e): void => reject(new Error(`Frame reader error after ${count}: ${e.message}`));
+  try {
+    return await promise;
+  } finally {
+    ws.onclose = ws.onerror = null;
+    ws.terminate();
+  }
+}
+
 /** A bare built-in WebSocket that counts messages: what Deno can receive at all. */
 function runCeiling(request: ChildRequest): Promise<ChildResult> {
   const start = measuring();
@@ -132,6 +161,7 @@ function runCeiling(request: ChildRequest): Promise<ChildResult> {
 /** The product: the agent of the scenario's flume.conf, run until the sink drained every event. */
 async function runAgent(request: ChildRequest): Promise<ChildResult> {
   const counters = new CounterRegistry();
+  const slowServer = request.scenario === "memory-http-slow" ? startSlowServer(50) : undefined;
   const recorder = new LatencyRecorder(request.latency ? request.messages : 0);
   const done = Promise.withResolvers<number>();
   let complete = false;
@@ -163,6 +193,7 @@ async function runAgent(request: ChildRequest): Promise<ChildResult> {
       url: request.url,
       workDir: request.workDir,
       latency: request.latency,
+      httpUrl: slowServer?.url,
     }),
     {
       file: `${request.scenario}.conf`,
@@ -186,7 +217,18 @@ async function runAgent(request: ChildRequest): Promise<ChildResult> {
     clearInterval(poll);
   }
   await agent.stop({ drainTimeoutMs: 1000 });
+  await slowServer?.close();
   return result;
+}
+
+/** An HTTP endpoint on loopback that answers every POST with 200 after `delayMs`. */
+function startSlowServer(delayMs: number): { url: string; close(): Promise<void> } {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    await req.arrayBuffer();
+    await new Promise((r) => setTimeout(r, delayMs));
+    return new Response("ok");
+  });
+  return { url: `http://127.0.0.1:${server.addr.port}/`, close: () => server.shutdown() };
 }
 
 /** Starts the CPU and loop-lag accounts of a scenario; `finish` closes them. */

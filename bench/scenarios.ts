@@ -6,7 +6,16 @@
  */
 
 /** Which process a scenario runs. */
-export type ScenarioId = "sender" | "ceiling" | "memory-null" | "file-null" | "memory-file_roll";
+export type ScenarioId =
+  | "sender"
+  | "ceiling"
+  | "frame-reader"
+  | "memory-null"
+  | "file-null"
+  | "memory-file_roll"
+  | "memory-file_roll-text"
+  | "memory-http-slow"
+  | "memory-logger";
 
 /** One measured configuration. */
 export interface Scenario {
@@ -20,6 +29,8 @@ export interface Scenario {
   readonly maxRssMb?: number;
   /** p99 latency in ms at the latency rate, at most; undefined when not measured. */
   readonly maxP99Ms?: number;
+  /** The share of the run's messages this scenario gets (a slow sink gets fewer). @default 1 */
+  readonly share?: number;
 }
 
 /** Every scenario, in report order. */
@@ -27,10 +38,15 @@ export const SCENARIOS: readonly Scenario[] = [
   { id: "sender", tag: "(0)", title: "sender alone → raw TCP reader (no WebSocket parsing)" },
   { id: "ceiling", tag: "(a)", title: "ceiling: bare built-in WebSocket, counts messages" },
   {
+    id: "frame-reader",
+    tag: "(a')",
+    title: "limit: frame reader on Deno.connect, decodes every text payload",
+  },
+  {
     id: "memory-null",
     tag: "(b)",
     title: "agent: websocket → memory → null",
-    minRatio: 0.85,
+    minRatio: 0.9,
     maxRssMb: 150,
     maxP99Ms: 5,
   },
@@ -38,14 +54,32 @@ export const SCENARIOS: readonly Scenario[] = [
     id: "file-null",
     tag: "(c)",
     title: "websocket → file → null",
-    minRatio: 0.25,
+    minRatio: 0.5,
     maxP99Ms: 20,
   },
   {
     id: "memory-file_roll",
     tag: "(d)",
     title: "websocket → memory → file_roll (json)",
-    minRatio: 0.5,
+    minRatio: 0.7,
+  },
+  {
+    id: "memory-file_roll-text",
+    tag: "(d')",
+    title: "websocket → memory → file_roll (TEXT, the Flume guide's sizes)",
+    minRatio: 0.7,
+  },
+  {
+    id: "memory-http-slow",
+    tag: "(e)",
+    title: "websocket → memory → http sink, server answers in 50 ms (1000 per request)",
+    share: 0.05,
+  },
+  {
+    id: "memory-logger",
+    tag: "(f)",
+    title: "websocket → memory → logger (one event per transaction)",
+    share: 0.2,
   },
 ];
 
@@ -58,8 +92,25 @@ export function scenario(id: ScenarioId): Scenario {
 
 /** True for the scenarios that run an agent. */
 export function isAgentScenario(id: ScenarioId): boolean {
-  return id !== "sender" && id !== "ceiling";
+  return id !== "sender" && id !== "ceiling" && id !== "frame-reader";
 }
+
+/** The Flume guide's memory channel and file_roll sizes, for the TEXT scenario. */
+export const GUIDE_TEXT_SETTINGS: Readonly<
+  Record<string, Readonly<Record<string, string | number>>>
+> = {
+  "memory channel": { capacity: 100_000, transactionCapacity: 1000 },
+  "file_roll sink": { "sink.serializer": "TEXT", "sink.batchSize": 1000, "sink.rollInterval": 30 },
+};
+
+/** How the slow http sink posts: ndjson batches, 2xx a success. */
+export const HTTP_SINK_SETTINGS: Readonly<Record<string, string | number>> = {
+  batchSize: 1000,
+  batchFormat: "ndjson",
+  "rollback.2XX": "false",
+  "backoff.2XX": "false",
+  "incrementMetrics.2XX": "true",
+};
 
 /** The component settings every agent scenario uses; printed with the results. */
 export const AGENT_SETTINGS: Readonly<Record<string, Readonly<Record<string, string | number>>>> = {
@@ -84,6 +135,8 @@ export interface ConfTarget {
   readonly workDir: string;
   /** Use the latency sink instead of the null sink. */
   readonly latency?: boolean;
+  /** The slow http server's URL, for the http scenario. */
+  readonly httpUrl?: string;
 }
 
 /** The flume.conf (agent `a1`: source w1, channel c1, sink k1) of an agent scenario. */
@@ -106,18 +159,29 @@ export function agentConf(id: ScenarioId, target: ConfTarget): string {
       ...settingLines("a1.channels.c1", AGENT_SETTINGS["file channel"]),
     );
   } else {
-    lines.push(
-      "a1.channels.c1.type = memory",
-      ...settingLines("a1.channels.c1", AGENT_SETTINGS["memory channel"]),
-    );
+    const memory = id === "memory-file_roll-text"
+      ? GUIDE_TEXT_SETTINGS["memory channel"]
+      : AGENT_SETTINGS["memory channel"];
+    lines.push("a1.channels.c1.type = memory", ...settingLines("a1.channels.c1", memory));
   }
   lines.push("a1.sinks.k1.channel = c1");
-  if (id === "memory-file_roll") {
+  if (id === "memory-file_roll" || id === "memory-file_roll-text") {
+    const sink = id === "memory-file_roll"
+      ? AGENT_SETTINGS["file_roll sink"]
+      : GUIDE_TEXT_SETTINGS["file_roll sink"];
     lines.push(
       "a1.sinks.k1.type = file_roll",
       `a1.sinks.k1.sink.directory = ${target.workDir}/out`,
-      ...settingLines("a1.sinks.k1", AGENT_SETTINGS["file_roll sink"]),
+      ...settingLines("a1.sinks.k1", sink),
     );
+  } else if (id === "memory-http-slow") {
+    lines.push(
+      "a1.sinks.k1.type = http",
+      `a1.sinks.k1.endpoint = ${target.httpUrl}`,
+      ...settingLines("a1.sinks.k1", HTTP_SINK_SETTINGS),
+    );
+  } else if (id === "memory-logger") {
+    lines.push("a1.sinks.k1.type = logger");
   } else {
     lines.push(
       `a1.sinks.k1.type = ${target.latency ? "latency" : "null"}`,

@@ -73,6 +73,8 @@ export interface ThroughputRow {
   readonly peakRssMb: number;
   readonly rssVerdict?: Verdict;
   readonly cpuSecondsPerMillion: number;
+  /** CPU seconds per second of the run: how many cores it kept busy. */
+  readonly cores: number;
   readonly loopLagMaxMs: number;
   /** The most any run dropped. */
   readonly dropped: number;
@@ -126,6 +128,7 @@ export function throughputRows(runs: readonly ThroughputRun[]): ThroughputRow[] 
       megabytesPerSecond: m((r) => r.megabytesPerSecond),
       peakRssMb: m((r) => r.peakRssMb),
       cpuSecondsPerMillion: m((r) => r.cpuSecondsPerMillion),
+      cores: m((r) => r.cpuSeconds / r.seconds),
       loopLagMaxMs: m((r) => r.loopLagMaxMs),
       dropped: Math.max(...group.map((r) => r.dropped)),
       senderMessagesPerSecond: m((r) => r.sender.messagesPerSecond),
