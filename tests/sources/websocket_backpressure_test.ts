@@ -107,3 +107,37 @@ Deno.test("websocket source refuses a handshake whose Sec-WebSocket-Accept is wr
   equal(h.counters.get("EventReceivedCount"), 0, "no data delivered");
   match(h.log.messages("warn").join("\n"), /Sec-WebSocket-Accept is wrong/);
 });
+
+Deno.test("websocket source stopped while paused by a flood reads on to the close reply: not abandoned, every event counted", async () => {
+  const server = await WsTestServer.start();
+  const h = sourceHarness(
+    { endpoint: server.url(), retryDelay: "0.05", connectTimeout: "5", backlogCapacity: "10" },
+    { capacity: 10, transactionCapacity: 10 },
+  );
+  let sending = true;
+  const loops: Promise<void>[] = [];
+  server.onConnection = (c) => {
+    loops.push(
+      (async () => {
+        for (let i = 0; sending && !c.closedByEither; i++) await c.sendText(`m${i}`);
+      })().catch(() => {}),
+    );
+  };
+  try {
+    await h.source.start();
+    await eventually(() => h.channel.size() === 10 && h.source.sender.size === 10, "paused");
+    const started = Date.now();
+    await h.source.stop();
+    ok(Date.now() - started < 2000, "the close was answered, not waited out");
+  } finally {
+    sending = false;
+    await Promise.all(loops);
+    await server.close();
+  }
+  equal(h.counters.get("ConnectionAbandonedCount"), 0);
+  equal(
+    h.counters.get("EventReceivedCount"),
+    h.counters.get("EventAcceptedCount") + h.counters.get("EventDroppedCount"),
+    "what was read after the close was sent is counted",
+  );
+});

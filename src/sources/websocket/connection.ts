@@ -96,12 +96,17 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
     signal.removeEventListener("abort", onAbort);
     resolve({ opened, messages, code, reason, cause, abandoned });
   };
+  /** When an unanswered close is given up on; a later, shorter wait (stopping) moves it up. */
+  let giveUpAt = Infinity;
   const close = (why: string, code = 1000, waitMs = options.connectTimeoutMs): void => {
     cause ??= why;
-    if (closing) return;
-    closing = true;
-    if (ws.readyState === WebSocket.OPEN) ws.close(code, why.slice(0, 120));
-    else if (ws.readyState === WebSocket.CONNECTING) ws.close();
+    if (!closing) {
+      closing = true;
+      if (ws.readyState === WebSocket.OPEN) ws.close(code, why.slice(0, 120));
+      else if (ws.readyState === WebSocket.CONNECTING) ws.close();
+    }
+    if (clock.now() + waitMs >= giveUpAt) return;
+    giveUpAt = clock.now() + waitMs;
     // A dead peer may never answer the close: do not wait for it forever.
     void clock.sleep(waitMs, life.signal).then(() => {
       if (life.signal.aborted) return;

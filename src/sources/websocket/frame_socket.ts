@@ -81,8 +81,6 @@ export class FrameSocket implements SocketLike {
   #pending: Message[] = [];
   #closeSent = false;
   #closed = false;
-  /** Set when we close a paused socket: what it still sends is read only to find the close. */
-  #discard = false;
   readonly #abort = new AbortController();
 
   /** Connects to `url` (ws:// or wss://) with the handshake `headers`. */
@@ -117,16 +115,14 @@ export class FrameSocket implements SocketLike {
     if (this.#state !== OPEN) return;
     this.#state = CLOSING;
     this.#sendClose(code, reason);
-    if (this.#paused) {
-      // Read on to the server's close; the data before it was never taken.
-      this.#discard = true;
-      this.resume();
-    }
+    // Read on to the server's close reply; what comes before it is handed on
+    // (the source's sender takes it or drops it, counted).
+    this.resume();
   }
 
-  /** Stops reading the socket (and delivering messages) until resume(). */
+  /** Stops reading the socket (and delivering messages) until resume(); only while open. */
   pause(): void {
-    this.#paused = true;
+    if (this.#state === OPEN) this.#paused = true;
   }
 
   /** Reads and delivers again. */
@@ -141,6 +137,7 @@ export class FrameSocket implements SocketLike {
   terminate(): void {
     this.#abort.abort();
     this.#finish(1006, "");
+    this.#dropConnection();
   }
 
   async #run(
@@ -162,6 +159,7 @@ export class FrameSocket implements SocketLike {
       this.#finish(1006, "");
       return;
     }
+    if (this.#closed) return this.#dropConnection();
     this.#state = OPEN;
     this.onopen?.({});
     const decoder = new FrameDecoder({ maxMessageBytes: options.maxMessageBytes });
@@ -170,6 +168,7 @@ export class FrameSocket implements SocketLike {
       while (!this.#closed) {
         await this.#deliverPending();
         if (this.#closed) break;
+        // A fresh buffer per read: the decoder keeps views of a frame split across reads.
         const buffer = new Uint8Array(READ_SIZE);
         const n = await this.#conn.read(buffer);
         if (n === null) {
@@ -183,7 +182,7 @@ export class FrameSocket implements SocketLike {
       if (err instanceof ProtocolError) {
         this.onerror?.({ message: err.message });
         this.#sendClose(err.code, "");
-        this.#finish(err.code === 1009 ? 1009 : 1002, "");
+        this.#finish(err.code, "");
         return;
       }
       this.onerror?.({ message: errorMessage(err) });
@@ -227,13 +226,15 @@ export class FrameSocket implements SocketLike {
   #handle(message: Message): void {
     switch (message.kind) {
       case "text":
-        if (!this.#discard) this.onmessage?.({ data: message.text });
+        this.onmessage?.({ data: message.text });
         return;
       case "binary":
-        if (!this.#discard) this.onmessage?.({ data: message.data });
+        // A view into a 64 KiB read buffer: copied, so a small event does not keep it alive.
+        this.onmessage?.({ data: message.data.slice() });
         return;
       case "ping":
-        if (this.#state === OPEN) this.#write(encodeClientFrame(OPCODE.pong, message.payload));
+        // A pong is owed to every ping until the server's close arrives (RFC 6455 5.5.2).
+        this.#write(encodeClientFrame(OPCODE.pong, message.payload));
         return;
       case "pong":
         return;
@@ -248,13 +249,27 @@ export class FrameSocket implements SocketLike {
     const secure = url.protocol === "wss:";
     const port = url.port ? Number(url.port) : secure ? 443 : 80;
     if (!secure) return await Deno.connect({ hostname, port, signal: this.#abort.signal });
-    return await Deno.connectTls({
+    // Deno.connectTls takes no signal: a close meanwhile stops waiting for it,
+    // and a connection that arrives late is closed.
+    const connecting = Deno.connectTls({
       hostname,
       port,
       caCerts: options.caCerts?.length ? [...options.caCerts] : undefined,
       cert: options.clientCertificate?.certChainPem,
       key: options.clientCertificate?.keyPem,
     } as Deno.ConnectTlsOptions);
+    const aborted = new Promise<never>((_, reject) => {
+      const onAbort = (): void => reject(new Error("Connection attempt cancelled"));
+      if (this.#abort.signal.aborted) onAbort();
+      else this.#abort.signal.addEventListener("abort", onAbort, { once: true });
+    });
+    aborted.catch(() => {}); // a close after the connection was made rejects it unobserved
+    try {
+      return await Promise.race([connecting, aborted]);
+    } catch (err) {
+      connecting.then((late) => late.close(), () => {});
+      throw err;
+    }
   }
 
   /** Reads the upgrade response and checks it; returns the bytes read past it. */
@@ -291,13 +306,19 @@ export class FrameSocket implements SocketLike {
     this.#writes = this.#writes.then(() => writeAll(conn, frame)).catch(() => {});
   }
 
-  /** Ends the connection once: the TCP connection is closed and onclose runs. */
+  /**
+   * Ends the connection once: onclose runs and the TCP connection is
+   * closed, after the frames queued (a close frame) went out, or at once
+   * for an abnormal end (1006: the peer is gone, or we gave up on it), so
+   * that a write the peer never reads cannot hold the socket open.
+   */
   #finish(code: number, reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#state = CLOSED;
     this.resume();
-    void this.#writes.finally(() => this.#dropConnection());
+    if (code === 1006) this.#dropConnection();
+    else void this.#writes.finally(() => this.#dropConnection());
     this.onclose?.({ code, reason });
   }
 

@@ -218,8 +218,8 @@ export class WebSocketSource implements Source {
     if (outcome.abandoned) {
       counters.add("ConnectionAbandonedCount");
       log.warn(
-        `${this.#where} did not answer the close: socket abandoned (its messages are ignored; ` +
-          `Deno's WebSocket cannot drop the TCP connection, the OS will)`,
+        `${this.#where} did not answer the close: connection dropped (what it still sends ` +
+          `is ignored)`,
       );
     }
     const code = outcome.code ?? 1006;
