@@ -1,9 +1,9 @@
 import type { ClientCertificate } from "../../tls/client_certificate.ts";
 
 /**
- * The part of the WebSocket API a connection uses. Deno's built-in
- * `WebSocket` has it, and so does the npm `ws` client used for
- * `trustAllCerts`.
+ * The part of the WebSocket API a connection uses: the shape of Deno's
+ * built-in `WebSocket`, which our client (`frame_socket.ts`) and the npm
+ * `ws` client used for `trustAllCerts` both have.
  */
 export interface SocketLike {
   readonly readyState: number;
@@ -24,15 +24,6 @@ export interface SocketLike {
 
 /** Opens one socket to `url` with the handshake headers. */
 export type OpenSocket = (url: string, headers: readonly [string, string][]) => SocketLike;
-
-/**
- * Deno's built-in WebSocket, with `client` (from `Deno.createHttpClient`)
- * carrying extra CA certificates and a client certificate when given.
- */
-export function builtinSocket(client?: Deno.HttpClient): OpenSocket {
-  return (url, headers) =>
-    new WebSocket(url, { headers: [...headers], client }) as unknown as SocketLike;
-}
 
 interface WsClientOptions {
   headers: Record<string, string>;

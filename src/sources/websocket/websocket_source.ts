@@ -11,7 +11,7 @@ import { type ConnectionOutcome, runConnection } from "./connection.ts";
 import { diagnoseEndpoint } from "./diagnose_endpoint.ts";
 import { handshakeHeaders, initMessages } from "./handshake.ts";
 import { frameSocket, MAX_MESSAGE_BYTES } from "./frame_socket.ts";
-import { builtinSocket, type OpenSocket, unverifiedSocket } from "./socket.ts";
+import { type OpenSocket, unverifiedSocket } from "./socket.ts";
 import {
   checkWebSocketSettings,
   prepareTls,
@@ -35,10 +35,8 @@ type WebSocketCounter = SourceCounter | SenderCounter | typeof WEBSOCKET_COUNTER
 /** Settings of a WebSocketSource, in milliseconds where they are durations. */
 export interface WebSocketSourceOptions {
   readonly endpoint: string;
-  /** How sockets are opened (TLS material, verification). @default Deno's built-in WebSocket */
-  readonly sockets?: () => Promise<OpenSocket>;
-  /** Called once the source has stopped, to release TLS clients. */
-  readonly release?: () => void;
+  /** How sockets are opened (our client with the TLS material, or the unverified one). */
+  readonly sockets: () => Promise<OpenSocket>;
   /** With `whenFull = block`: the sender, whose pause stops the socket's reads. */
   readonly pressure?: SourceSender;
   /** Logged as a warning at every start (trustAllCerts). */
@@ -124,7 +122,7 @@ export class WebSocketSource implements Source {
   readonly #sender: SourceSender;
   readonly #backoff: Backoff;
   readonly #where: string;
-  #open: OpenSocket = builtinSocket();
+  #open: OpenSocket | undefined;
   #stop = new AbortController();
   #loop: Promise<void> | undefined;
 
@@ -143,7 +141,7 @@ export class WebSocketSource implements Source {
 
   async start(): Promise<void> {
     if (this.#options.startWarning) this.#options.log.warn(this.#options.startWarning);
-    if (this.#options.sockets) this.#open = await this.#options.sockets();
+    this.#open = await this.#options.sockets();
     this.#stop = new AbortController();
     this.#loop = this.#run(this.#stop.signal);
   }
@@ -153,7 +151,6 @@ export class WebSocketSource implements Source {
     this.#stop.abort();
     await this.#loop;
     this.#loop = undefined;
-    this.#options.release?.();
   }
 
   async #run(signal: AbortSignal): Promise<void> {
@@ -163,7 +160,7 @@ export class WebSocketSource implements Source {
       log.debug(`Connecting to ${this.#where}`);
       const outcome = await runConnection({
         url: this.#options.endpoint,
-        open: this.#open,
+        open: this.#open!,
         headers: this.#options.headers,
         initMessages: this.#options.initMessages,
         connectTimeoutMs: this.#options.connectTimeoutMs,
