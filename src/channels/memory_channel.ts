@@ -106,6 +106,11 @@ class MemoryStore implements ChannelStore<Event> {
   /** Events taken by open transactions: still counted against capacity. */
   #inflight = 0;
   #inflightBytes = 0;
+  /** The last two event lists summed, and their sums (a commit's puts and takes). */
+  #summed: readonly Event[] | undefined;
+  #sum = 0;
+  #summed2: readonly Event[] | undefined;
+  #sum2 = 0;
 
   constructor(byteLimit: number) {
     this.#byteLimit = byteLimit;
@@ -143,15 +148,27 @@ class MemoryStore implements ChannelStore<Event> {
   }
 
   fits(puts: readonly Event[], takes: readonly Event[]): boolean {
-    return this.#queuedBytes + this.#inflightBytes - bytes(takes) + bytes(puts) <=
+    return this.#queuedBytes + this.#inflightBytes - this.#bytes(takes) + this.#bytes(puts) <=
       this.#byteLimit;
   }
 
   commit(puts: readonly Event[], takes: readonly Event[]): void {
     for (const event of puts) this.#queue.push(event);
-    this.#queuedBytes += bytes(puts);
+    this.#queuedBytes += this.#bytes(puts);
     this.#inflight -= takes.length;
-    this.#inflightBytes -= bytes(takes);
+    this.#inflightBytes -= this.#bytes(takes);
+  }
+
+  /** The body bytes of a transaction's puts or takes, summed once for fits() and commit(). */
+  #bytes(events: readonly Event[]): number {
+    if (events === this.#summed) return this.#sum;
+    if (events === this.#summed2) return this.#sum2;
+    const n = bytes(events);
+    this.#summed2 = this.#summed;
+    this.#sum2 = this.#sum;
+    this.#summed = events;
+    this.#sum = n;
+    return n;
   }
 
   rollback(takes: readonly Event[]): void {

@@ -24,7 +24,7 @@ export class WakeSet {
   /** Sleeps `ms` milliseconds on `clock`, or less when wakeAll() comes first. Never rejects. */
   async sleep(clock: Clock, ms: number): Promise<void> {
     const timeout = new AbortController();
-    const wake = (): void => timeout.abort();
+    const wake = (): void => timeout.abort("woken"); // no DOMException per wake-up
     this.#waiters.add(wake);
     try {
       await clock.sleep(ms, timeout.signal);

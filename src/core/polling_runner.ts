@@ -6,6 +6,13 @@ import { Backoff } from "../util/backoff.ts";
 import { errorMessage } from "../util/errors.ts";
 import type { Log } from "../api/log.ts";
 
+/**
+ * The reason an idle wait's signal is aborted with: a plain value, since
+ * `abort()` without one builds a DOMException each time (once per idle
+ * round of a busy sink).
+ */
+const WOKEN = "woken";
+
 /** Options of a PollingRunner. */
 export interface PollingRunnerOptions {
   readonly clock: Clock;
@@ -96,13 +103,13 @@ export class PollingRunner {
       const delay = backoff.next();
       if (status === "IDLE" && channels.length > 0) {
         const wake = new AbortController();
-        const onStop = (): void => wake.abort();
+        const onStop = (): void => wake.abort(WOKEN);
         signal.addEventListener("abort", onStop, { once: true });
         await Promise.race([
           clock.sleep(delay, wake.signal),
           ...channels.map((c) => c.whenReadable(wake.signal)),
         ]);
-        wake.abort();
+        wake.abort(WOKEN);
         signal.removeEventListener("abort", onStop);
       } else {
         await clock.sleep(delay, signal);
