@@ -34,6 +34,13 @@ export interface ChannelStore<T> {
   commit(puts: readonly Event[], takes: readonly T[]): Promise<void> | void;
   /** Returns taken events to the head, in their original order. */
   rollback(takes: readonly T[]): void;
+  /**
+   * Starts reading more events into memory when takes would soon find none
+   * (a store whose reads are asynchronous); `whenReadable` calls it.
+   */
+  readAhead?(): void;
+  /** Gives the store the function that wakes waiting takers when its reads bring events. */
+  onReadable?(wake: () => void): void;
 }
 
 /** The sizes and names of a StoreChannel. */
@@ -92,6 +99,7 @@ export class StoreChannel<T> implements Channel {
     this.#options = options;
     // A memory channel works before start(), as Flume's does in its tests.
     if (options.alwaysOpen) this.#session = {};
+    store.onReadable?.(() => this.#readers.wakeAll());
     counters.set("ChannelCapacity", this.capacity);
     counters.gauge("ChannelSize", () => this.size());
     counters.gauge("ChannelFillPercentage", () => (this.size() * 100) / this.capacity);
@@ -147,6 +155,7 @@ export class StoreChannel<T> implements Channel {
 
   whenReadable(signal: AbortSignal): Promise<void> {
     if (this.#store.takeable > 0) return Promise.resolve();
+    this.#store.readAhead?.();
     return this.#readers.wait(signal);
   }
 

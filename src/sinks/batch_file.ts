@@ -1,4 +1,5 @@
 import { dirname } from "node:path";
+import { concatBytes } from "../util/bytes.ts";
 
 /**
  * An append-only file whose appends are whole batches: each append is
@@ -50,7 +51,7 @@ export class BatchFile {
    */
   async append(chunks: readonly Uint8Array[]): Promise<void> {
     if (this.#damage) throw new Error(`File "${this.path}" ${this.#damage}: not written to`);
-    const bytes = concat(chunks);
+    const bytes = concatBytes(chunks);
     try {
       for (let done = 0; done < bytes.length;) {
         const n = await this.#file.write(bytes.subarray(done));
@@ -100,17 +101,4 @@ async function syncDirectory(path: string): Promise<void> {
   } finally {
     dir?.close();
   }
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  let length = 0;
-  for (const c of chunks) length += c.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
 }

@@ -147,10 +147,10 @@ Deno.test("FileChannel refuses misuse of a transaction", async (t) => {
       const tx = ch.getTransaction();
       tx.begin();
       tx.put(textEvent("b"));
-      const commit = tx.commit();
+      const refused = rejects(tx.commit(), /Channel "c1" is not open/);
       await clock.nextSleep();
       await ch.stop();
-      await rejects(commit, /Channel "c1" is not open/);
+      await refused;
       tx.close();
       await reopened(dir, async (again) => deepStrictEqual(await takeCommitted(again), ["a"]));
     });

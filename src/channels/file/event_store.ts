@@ -2,6 +2,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { ChannelError } from "../../api/channel.ts";
 import { errorMessage } from "../../util/errors.ts";
 import type { Event } from "../../api/event.ts";
+import type { WireRow } from "./store_protocol.ts";
 
 /** The database's file name in the first data directory. */
 export const DATABASE_FILE = "flume-ws-channel.db";
@@ -10,10 +11,15 @@ export const DATABASE_FILE = "flume-ws-channel.db";
 const APPLICATION_ID = 0x464c5753;
 /** `PRAGMA user_version`: the schema below. */
 const SCHEMA_VERSION = 1;
+/** SQLite's page size for a new database: its largest. */
+const PAGE_SIZE = 65536;
 /** Rows per multi-row INSERT: one call per 32 events instead of 32 calls. */
 const INSERT_CHUNK = 32;
 const SCHEMA = "CREATE TABLE events (" +
   "seq INTEGER PRIMARY KEY, headers TEXT NOT NULL, body BLOB NOT NULL) STRICT";
+
+/** A put as the store writes it: headers as JSON, body bytes. */
+export type StoredPut = readonly [headers: string, body: Uint8Array];
 
 /** An event as stored, with its position in the channel. */
 export interface StoredEvent {
@@ -70,6 +76,10 @@ export class EventStore {
     let db: DatabaseSync | undefined;
     try {
       db = new DatabaseSync(path);
+      // Takes effect only when the file is new. Big pages write a batch of
+      // events in far fewer WAL frames: three times the 4 KiB default's rate
+      // for 2 KiB events, a fifth more for 200 B ones (measured, see README).
+      db.exec(`PRAGMA page_size = ${PAGE_SIZE}`);
       // Exclusive: a second connection, even one that ignored the directory
       // lock, gets "database is locked" instead of a share of the file.
       db.exec("PRAGMA locking_mode = EXCLUSIVE");
@@ -99,8 +109,13 @@ export class EventStore {
     return this.#count;
   }
 
-  /** Up to `limit` events after `seq`, in order. */
-  readAfter(seq: number, limit: number): StoredEvent[] {
+  /** The highest sequence number used (0 for a new database). */
+  get lastSeq(): number {
+    return this.#nextSeq - 1;
+  }
+
+  /** Up to `limit` rows after `seq`, in order (headers still as JSON). */
+  readAfter(seq: number, limit: number): WireRow[] {
     let rows: unknown[][];
     try {
       rows = this.#read.all(seq, limit) as unknown[] as unknown[][];
@@ -109,22 +124,24 @@ export class EventStore {
         cause: err,
       });
     }
-    return rows.map(([seq, headers, body]) => {
+    for (const [seq, headers, body] of rows) {
       if (typeof seq !== "number" || typeof headers !== "string" || !(body instanceof Uint8Array)) {
         throw new ChannelError(`Malformed event row ${seq} in "${this.path}"`);
       }
-      return { seq, event: { headers: parseHeaders(this.path, seq, headers), body } };
-    });
+    }
+    return rows as unknown[] as WireRow[];
   }
 
   /**
-   * Inserts `puts` after every event held and deletes the events at
-   * `takenSeqs`, in one SQLite transaction that is on disk when this
-   * returns. On failure nothing changes and ChannelError is thrown.
+   * Inserts `puts` (headers as JSON, body bytes) after every event held and
+   * deletes the events at `takenSeqs`, in one SQLite transaction that is on
+   * disk when this returns; returns the sequence number of the first put.
+   * On failure nothing changes and ChannelError is thrown.
    */
-  write(puts: readonly Event[], takenSeqs: readonly number[]): void {
-    if (puts.length === 0 && takenSeqs.length === 0) return;
-    let seq = this.#nextSeq;
+  write(puts: readonly StoredPut[], takenSeqs: readonly number[]): number {
+    const first = this.#nextSeq;
+    if (puts.length === 0 && takenSeqs.length === 0) return first;
+    let seq = first;
     try {
       this.#db.exec("BEGIN IMMEDIATE");
       const values: (number | string | Uint8Array)[] = [];
@@ -132,12 +149,12 @@ export class EventStore {
       for (; i + INSERT_CHUNK <= puts.length; i += INSERT_CHUNK) {
         values.length = 0;
         for (let k = i; k < i + INSERT_CHUNK; k++) {
-          values.push(seq++, JSON.stringify(puts[k].headers), puts[k].body);
+          values.push(seq++, puts[k][0], puts[k][1]);
         }
         this.#insertChunk.run(...values);
       }
       for (; i < puts.length; i++) {
-        this.#insert.run(seq++, JSON.stringify(puts[i].headers), puts[i].body);
+        this.#insert.run(seq++, puts[i][0], puts[i][1]);
       }
       let deleted = 0;
       for (const [from, to] of ranges(takenSeqs)) {
@@ -159,6 +176,7 @@ export class EventStore {
     }
     this.#nextSeq = seq;
     this.#count += puts.length - takenSeqs.length;
+    return first;
   }
 
   /** Closes the database (checkpointing its WAL); safe to call twice. */
@@ -212,7 +230,7 @@ function openError(path: string, err: unknown): ChannelError {
 }
 
 /** Parses stored headers; a corrupt value is a ChannelError naming the row. */
-function parseHeaders(path: string, seq: number, text: string): Record<string, string> {
+export function parseHeaders(path: string, seq: number, text: string): Record<string, string> {
   if (text === "{}") return {};
   try {
     const headers = JSON.parse(text);

@@ -8,12 +8,17 @@ import { errorMessage } from "../../util/errors.ts";
 import { Queue } from "../../util/queue.ts";
 import { type ChannelStore, StoreChannel } from "../store_channel.ts";
 import { DirectoryLock } from "./directory_lock.ts";
-import { DATABASE_FILE, EventStore, type StoredEvent } from "./event_store.ts";
+import { DATABASE_FILE, parseHeaders, type StoredEvent } from "./event_store.ts";
+import { StoreThread } from "./store_thread.ts";
 import { formatBytes, usableSpace } from "./free_space.ts";
 import { FILE_CHANNEL_PROPERTIES } from "./spec.ts";
 
-/** Events read from the database at a time when a take finds none in memory. */
-const READ_AHEAD = 256;
+/**
+ * Most rows read from the database at a time. The channel reads a
+ * transaction's worth (up to this) whenever fewer are in memory, and keeps
+ * at most twice that in memory.
+ */
+const MAX_READ_SIZE = 10_000;
 
 /** Options of a FileChannel, named as Flume names them; omitted ones take the declared defaults. */
 export interface FileChannelOptions {
@@ -38,10 +43,12 @@ export interface FileChannelOptions {
 /**
  * Flume's FileChannel on an embedded SQLite database: every commit is one
  * SQLite transaction, fsynced before commit() resolves, so committed events
- * survive kill -9 and power loss. Takes read ahead from the head without
- * deleting; a take's commit deletes its events, a rollback returns them to
- * the head in their original order. The directories are locked while the
- * channel is open.
+ * survive kill -9 and power loss. The database lives on a worker thread of
+ * its own (StoreThread), so commits and reads never stall the thread that
+ * reads sockets. Takes come from memory: rows read ahead from the head, or,
+ * while takers keep up, the committed puts themselves. A take's commit
+ * deletes its events; a rollback returns them to the head in their original
+ * order. The directories are locked while the channel is open.
  */
 export class FileChannel extends StoreChannel<StoredEvent> {
   readonly minimumRequiredSpace: number;
@@ -65,16 +72,21 @@ export class FileChannel extends StoreChannel<StoredEvent> {
     const defaults = FILE_CHANNEL_PROPERTIES;
     const minimumRequiredSpace = options.minimumRequiredSpace ??
       defaults.minimumRequiredSpace.default;
+    const capacity = options.capacity ?? defaults.capacity.default;
+    const transactionCapacity = options.transactionCapacity ??
+      defaults.transactionCapacity.default;
     const store = new FileStore({
       name,
       checkpointDir,
       dataDirs,
       minimumRequiredSpace,
+      readSize: Math.min(transactionCapacity, MAX_READ_SIZE),
+      memoryLimit: 2 * Math.min(transactionCapacity, MAX_READ_SIZE),
       log: options.log ?? SILENT_LOG,
     });
     super(name, counters, store, {
-      capacity: options.capacity ?? defaults.capacity.default,
-      transactionCapacity: options.transactionCapacity ?? defaults.transactionCapacity.default,
+      capacity,
+      transactionCapacity,
       keepAliveMs: options.keepAliveMs ??
         (options.keepAlive ?? defaults["keep-alive"].default) * 1000,
       transactionName: "FileBackedTransaction",
@@ -92,14 +104,18 @@ export class FileChannel extends StoreChannel<StoredEvent> {
 
 /** The state of an open store. */
 interface OpenState {
-  readonly db: EventStore;
+  readonly db: StoreThread;
   readonly locks: readonly DirectoryLock[];
-  /** Events read from the database, not taken: rolled-back takes come back here. */
+  /** Events in memory, not taken: read from the database, committed puts, rolled-back takes. */
   buffer: Queue<StoredEvent>;
-  /** The highest seq ever read into the buffer; later events are only in the database. */
+  /** The highest seq ever brought into memory; later events are only in the database. */
   readCursor: number;
   /** Events taken by open transactions: still in the database and counted in size. */
   inflight: number;
+  /** A read from the database is under way. */
+  reading: boolean;
+  /** Why the last read failed; thrown by the next take. */
+  readError: Error | undefined;
 }
 
 /** Where a FileStore keeps its events. */
@@ -108,14 +124,25 @@ interface FileStoreOptions {
   readonly checkpointDir: string;
   readonly dataDirs: readonly string[];
   readonly minimumRequiredSpace: number;
+  /** Rows read at a time, whenever fewer than this many are in memory. */
+  readonly readSize: number;
+  /** Most events held in memory for takers (committed puts join them while takers keep up). */
+  readonly memoryLimit: number;
   readonly log: Log;
 }
 
-/** A file channel's storage: locked directories and the SQLite event store. */
+/**
+ * A file channel's storage: locked directories and the SQLite event store
+ * on a thread of its own. Takes come from memory: events read ahead from
+ * the database, or, while takers keep up, the committed puts themselves
+ * (the same events, not read back). Commits wait for the store's thread.
+ */
 class FileStore implements ChannelStore<StoredEvent> {
   readonly databasePath: string;
   readonly #options: FileStoreOptions;
   #open: OpenState | undefined;
+  #opening: Promise<void> | undefined;
+  #wake: () => void = () => {};
 
   constructor(options: FileStoreOptions) {
     this.#options = options;
@@ -127,8 +154,11 @@ class FileStore implements ChannelStore<StoredEvent> {
   }
 
   get takeable(): number {
-    const open = this.#open;
-    return open ? open.db.count - open.inflight : 0;
+    return this.#open?.buffer.length ?? 0;
+  }
+
+  onReadable(wake: () => void): void {
+    this.#wake = wake;
   }
 
   /**
@@ -139,39 +169,50 @@ class FileStore implements ChannelStore<StoredEvent> {
    */
   open(): Promise<void> {
     if (this.#open) return Promise.resolve();
+    return this.#opening ??= this.#openNow().finally(() => this.#opening = undefined);
+  }
+
+  async #openNow(): Promise<void> {
     const locks = this.#lockDirectories();
     try {
       this.#freeSpace(); // fails early when free space cannot be read
-      const db = EventStore.open(this.databasePath);
+      const db = await StoreThread.open(this.databasePath);
       syncDirectory(this.#options.dataDirs[0]);
-      this.#open = { db, locks, buffer: new Queue(READ_AHEAD), readCursor: 0, inflight: 0 };
+      this.#open = {
+        db,
+        locks,
+        buffer: new Queue(1024),
+        readCursor: 0,
+        inflight: 0,
+        reading: false,
+        readError: undefined,
+      };
       this.#options.log.info(
         `Channel ${this.#options.name} opened "${this.databasePath}" holding ${db.count} event(s)`,
       );
-      return Promise.resolve();
+      await this.#read(); // the first events are there for the first take
     } catch (err) {
       for (const lock of locks) lock.release();
-      return Promise.reject(err);
+      throw err;
     }
   }
 
   /**
-   * Closes the database and releases the locks. Events taken by open
-   * transactions stay in the database and are delivered again next time.
+   * Closes the database (after the commits under way) and releases the
+   * locks. Events taken by open transactions stay in the database and are
+   * delivered again next time.
    */
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.#opening?.catch(() => {});
     const open = this.#open;
     this.#open = undefined;
-    if (!open) return Promise.resolve();
+    if (!open) return;
     try {
-      open.db.close();
-      return Promise.resolve();
+      await open.db.close();
     } catch (err) {
-      return Promise.reject(
-        new ChannelError(`Cannot close "${this.databasePath}": ${errorMessage(err)}`, {
-          cause: err,
-        }),
-      );
+      throw new ChannelError(`Cannot close "${this.databasePath}": ${errorMessage(err)}`, {
+        cause: err,
+      });
     } finally {
       for (const lock of open.locks) lock.release();
     }
@@ -179,19 +220,54 @@ class FileStore implements ChannelStore<StoredEvent> {
 
   take(): StoredEvent | undefined {
     const open = this.#require();
-    if (open.buffer.length === 0 && this.takeable > 0) {
-      for (const row of open.db.readAfter(open.readCursor, READ_AHEAD)) {
-        open.buffer.push(row);
-        open.readCursor = row.seq;
-      }
+    if (open.readError) {
+      const err = open.readError;
+      open.readError = undefined;
+      throw err;
     }
     const taken = open.buffer.shift();
     if (taken) open.inflight++;
+    if (open.buffer.length < this.#options.readSize) this.#read();
     return taken;
   }
 
   eventOf(taken: StoredEvent): Event {
     return taken.event;
+  }
+
+  /** Reads the next events from the database unless a read is under way or enough are in memory. */
+  readAhead(): void {
+    this.#read();
+  }
+
+  /** Starts a read when one is due; resolves once it has been answered (at once when none is). */
+  #read(): Promise<void> {
+    const open = this.#open;
+    const size = this.#options.readSize;
+    if (!open || open.reading || open.readCursor >= open.db.lastSeq) return Promise.resolve();
+    if (open.buffer.length >= size) return Promise.resolve();
+    open.reading = true;
+    return open.db.readAfter(open.readCursor, size).then(
+      (rows) => {
+        if (this.#open !== open) return;
+        open.reading = false;
+        for (const [seq, headers, body] of rows) {
+          if (seq <= open.readCursor) continue;
+          open.buffer.push({
+            seq,
+            event: { headers: parseHeaders(this.databasePath, seq, headers), body },
+          });
+          open.readCursor = seq;
+        }
+        if (rows.length > 0) this.#wake();
+      },
+      (err) => {
+        if (this.#open !== open) return;
+        open.reading = false;
+        open.readError = err instanceof Error ? err : new ChannelError(String(err));
+        this.#wake();
+      },
+    );
   }
 
   /** Refuses puts when the data directory's filesystem is short of space. */
@@ -205,11 +281,27 @@ class FileStore implements ChannelStore<StoredEvent> {
       `free some space or lower minimumRequiredSpace`;
   }
 
-  /** Writes the puts and deletes the takes in one durable SQLite transaction. */
-  commit(puts: readonly Event[], takes: readonly StoredEvent[]): void {
+  /**
+   * Writes the puts and deletes the takes in one durable SQLite transaction
+   * on the store's thread. When every earlier event is in memory already,
+   * the committed puts join it there instead of being read back.
+   */
+  async commit(puts: readonly Event[], takes: readonly StoredEvent[]): Promise<void> {
     const open = this.#require();
-    open.db.write(puts, takes.map((t) => t.seq));
+    const seqs = new Array<number>(takes.length);
+    for (let i = 0; i < takes.length; i++) seqs[i] = takes[i].seq;
+    const first = await open.db.write(puts, seqs);
     open.inflight -= takes.length;
+    if (puts.length === 0 || this.#open !== open) return;
+    // Replies come in request order: a read asked for before this commit has
+    // been answered; one asked for after it will bring these rows itself.
+    const fits = open.buffer.length + puts.length <= this.#options.memoryLimit;
+    if (!open.reading && open.readCursor === first - 1 && fits) {
+      for (let i = 0; i < puts.length; i++) open.buffer.push({ seq: first + i, event: puts[i] });
+      open.readCursor = first + puts.length - 1;
+    } else {
+      this.#read();
+    }
   }
 
   /** Returns taken events to the head, in their original order. */

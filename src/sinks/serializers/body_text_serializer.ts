@@ -1,4 +1,5 @@
-import type { Event } from "../../api/event.ts";
+import { type Event, eventText } from "../../api/event.ts";
+import { concatBytes } from "../../util/bytes.ts";
 import type {
   EventSerializer,
   SerializerDefinition,
@@ -13,6 +14,7 @@ const NEWLINE: Uint8Array = Uint8Array.of(0x0a);
  */
 export class BodyTextSerializer implements EventSerializer {
   readonly appendNewline: boolean;
+  readonly #encoder = new TextEncoder();
 
   /** A serializer that appends a newline after each body unless told not to. */
   constructor(options: SerializerOptions) {
@@ -22,6 +24,28 @@ export class BodyTextSerializer implements EventSerializer {
   write(event: Event, out: Uint8Array[]): void {
     out.push(event.body);
     if (this.appendNewline) out.push(NEWLINE);
+  }
+
+  /**
+   * The batch's bytes; runs of events that arrived as text are joined and
+   * encoded once (no per-event byte array), the others copied as they are.
+   */
+  writeBatch(events: readonly Event[]): Uint8Array {
+    const newline = this.appendNewline ? "\n" : "";
+    const chunks: Uint8Array[] = [];
+    let text = "";
+    for (const event of events) {
+      const eventString = eventText(event);
+      if (eventString !== undefined) {
+        text += eventString + newline;
+        continue;
+      }
+      if (text) chunks.push(this.#encoder.encode(text));
+      text = "";
+      this.write(event, chunks);
+    }
+    if (text) chunks.push(this.#encoder.encode(text));
+    return concatBytes(chunks);
   }
 }
 

@@ -9,6 +9,7 @@
  * @module
  */
 import type { ClientCertificate } from "../../tls/client_certificate.ts";
+import { concatBytes } from "../../util/bytes.ts";
 import { errorMessage } from "../../util/errors.ts";
 import {
   encodeClientFrame,
@@ -279,7 +280,7 @@ export class FrameSocket implements SocketLike {
       const chunk = new Uint8Array(4096);
       const n = await conn.read(chunk);
       if (n === null) throw new Error("The server closed the connection during the handshake");
-      buffered = concat(buffered, chunk.subarray(0, n));
+      buffered = concatBytes([buffered, chunk.subarray(0, n)]);
       const end = headEnd(buffered);
       if (end < 0) {
         if (buffered.length > MAX_RESPONSE_HEAD) {
@@ -334,11 +335,4 @@ export class FrameSocket implements SocketLike {
 
 async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   for (let done = 0; done < bytes.length;) done += await conn.write(bytes.subarray(done));
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }
