@@ -171,8 +171,9 @@ function withVerdicts(row: ThroughputRow, rows: readonly ThroughputRow[]): Throu
     const pass = ratio >= spec.minRatio && row.dropped === 0;
     out = { ...out, ratio, ratioVerdict: { target: spec.minRatio, pass } };
   }
-  if (spec.maxRssMb !== undefined) {
-    out = { ...out, rssVerdict: { target: spec.maxRssMb, pass: row.peakRssMb <= spec.maxRssMb } };
+  const maxRss = spec.maxRssMb?.[row.size];
+  if (maxRss !== undefined) {
+    out = { ...out, rssVerdict: { target: maxRss, pass: row.peakRssMb <= maxRss } };
   }
   return out;
 }

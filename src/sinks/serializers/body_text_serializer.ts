@@ -1,10 +1,11 @@
 import { type Event, eventText } from "../../api/event.ts";
-import { concatBytes } from "../../util/bytes.ts";
-import type {
-  EventSerializer,
-  SerializerDefinition,
-  SerializerOptions,
+import {
+  estimatedBytes,
+  type EventSerializer,
+  type SerializerDefinition,
+  type SerializerOptions,
 } from "./event_serializer.ts";
+import { Utf8Buffer } from "./utf8_buffer.ts";
 
 const NEWLINE: Uint8Array = Uint8Array.of(0x0a);
 
@@ -14,7 +15,7 @@ const NEWLINE: Uint8Array = Uint8Array.of(0x0a);
  */
 export class BodyTextSerializer implements EventSerializer {
   readonly appendNewline: boolean;
-  readonly #encoder = new TextEncoder();
+  readonly #out = new Utf8Buffer();
 
   /** A serializer that appends a newline after each body unless told not to. */
   constructor(options: SerializerOptions) {
@@ -27,25 +28,20 @@ export class BodyTextSerializer implements EventSerializer {
   }
 
   /**
-   * The batch's bytes; runs of events that arrived as text are joined and
-   * encoded once (no per-event byte array), the others copied as they are.
+   * The batch's bytes in one array: texts encoded straight into it (no
+   * per-event byte array), other bodies copied as they are.
    */
   writeBatch(events: readonly Event[]): Uint8Array {
-    const newline = this.appendNewline ? "\n" : "";
-    const chunks: Uint8Array[] = [];
-    let text = "";
+    const newline = this.appendNewline;
+    const out = this.#out;
+    out.reset(estimatedBytes(events, newline ? 1 : 0));
     for (const event of events) {
-      const eventString = eventText(event);
-      if (eventString !== undefined) {
-        text += eventString + newline;
-        continue;
-      }
-      if (text) chunks.push(this.#encoder.encode(text));
-      text = "";
-      this.write(event, chunks);
+      const text = eventText(event);
+      if (text === undefined) out.writeBytes(event.body);
+      else out.write(text);
+      if (newline) out.writeBytes(NEWLINE);
     }
-    if (text) chunks.push(this.#encoder.encode(text));
-    return concatBytes(chunks);
+    return out.bytes();
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Event } from "../../api/event.ts";
+import { type Event, eventSize } from "../../api/event.ts";
 
 /**
  * Turns events into the bytes a file sink writes (Flume's EventSerializer).
@@ -10,7 +10,8 @@ export interface EventSerializer {
   write(event: Event, out: Uint8Array[]): void;
   /**
    * The bytes of a whole batch at once, when the serializer can make them
-   * faster than event by event (one text encode for the batch).
+   * faster than event by event. They may be a view of a buffer the
+   * serializer reuses: valid until its next writeBatch call.
    */
   writeBatch?(events: readonly Event[]): Uint8Array;
 }
@@ -33,4 +34,11 @@ export interface SerializerDefinition {
   readonly usesAppendNewline: boolean;
   /** A serializer configured with `options`. */
   create(options: SerializerOptions): EventSerializer;
+}
+
+/** About the bytes a batch takes: each event's size plus `overhead`, for a first buffer. */
+export function estimatedBytes(events: readonly Event[], overhead: number): number {
+  let bytes = 0;
+  for (const event of events) bytes += eventSize(event) + overhead;
+  return bytes;
 }

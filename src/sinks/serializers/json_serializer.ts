@@ -1,5 +1,13 @@
 import { type Event, eventText } from "../../api/event.ts";
-import type { EventSerializer, SerializerDefinition } from "./event_serializer.ts";
+import {
+  estimatedBytes,
+  type EventSerializer,
+  type SerializerDefinition,
+} from "./event_serializer.ts";
+import { Utf8Buffer } from "./utf8_buffer.ts";
+
+/** Bytes a line adds to a body with no headers: `{"headers":{},"body":""}` and the newline. */
+const LINE_OVERHEAD = 26;
 
 /** The value of `bodyEncoding` on a line whose body is base64. */
 export const BASE64_ENCODING = "base64";
@@ -21,6 +29,7 @@ export interface JsonEventLine {
  * HTTP source JSONHandler reads (one object of its array per line).
  */
 export class JsonSerializer implements EventSerializer {
+  readonly #out = new Utf8Buffer();
   readonly #decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   readonly #encoder = new TextEncoder();
 
@@ -29,9 +38,10 @@ export class JsonSerializer implements EventSerializer {
   }
 
   writeBatch(events: readonly Event[]): Uint8Array {
-    let text = "";
-    for (const event of events) text += this.#lineText(event);
-    return this.#encoder.encode(text);
+    const out = this.#out;
+    out.reset(estimatedBytes(events, LINE_OVERHEAD));
+    for (const event of events) out.write(this.#lineText(event));
+    return out.bytes();
   }
 
   /** The same text as JSON.stringify(this.line(event)) + "\n", without building the object. */
