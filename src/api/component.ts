@@ -48,6 +48,23 @@ export interface DefinitionBase<D extends PropertyDecls, P> {
    * Throws PropertyError to report a problem.
    */
   prepare?(config: ConfigOf<NoInfer<D>>, props: RawProperties): P;
+  /**
+   * The directories the component will create and write to. `check` and
+   * the agent test, before anything starts, that each can be created and
+   * written, and that no `exclusive` one (a directory the component locks)
+   * belongs to another component too.
+   */
+  directories?(config: ConfigOf<NoInfer<D>>): readonly DirectoryClaim[];
+}
+
+/** A directory a component needs, and the property that names it. */
+export interface DirectoryClaim {
+  /** The property the path comes from (`dataDirs`, `sink.directory`). */
+  readonly property: string;
+  /** The path, with `~` expanded; relative paths are relative to the working directory. */
+  readonly path: string;
+  /** True when the component locks it: no other component may use it. */
+  readonly exclusive: boolean;
 }
 
 /** What every factory receives. */

@@ -243,6 +243,8 @@ export type Reporter = (problem: PropertyProblem) => void;
 export interface RawProperty {
   readonly value: string;
   readonly line: number;
+  /** True when a `${…}` in it named a variable that is not set (reported on its line). */
+  readonly unresolved?: boolean;
 }
 
 /** A component's properties as written in the file (for patterns and lines). */

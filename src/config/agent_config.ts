@@ -8,7 +8,7 @@
  */
 import type { ComponentLookup } from "../api/component.ts";
 import { agentKeys } from "./agent_keys.ts";
-import { ConfigError, type ConfigIssue, sortIssues } from "./diagnostics.ts";
+import { ConfigError, type ConfigIssue, foldAlikeWarnings, sortIssues } from "./diagnostics.ts";
 import { groupComponents, type ListedComponent } from "./group_components.ts";
 import { LISTED_KINDS } from "./kinds.ts";
 import { checkLink, checkSelectorChannels, type LinkContext } from "./links.ts";
@@ -78,7 +78,8 @@ export function loadAgentConfig(text: string, options: LoadOptions): AgentConfig
     const raw = keys.value!.keys.get(list);
     return raw ? splitList(raw.value) : [];
   };
-  issues.push(...agentShape(named, keys.value.keys.get("channels")?.line, { file, prefix }));
+  const listLine = (list: string): number | undefined => keys.value!.keys.get(list)?.line;
+  issues.push(...agentShape(named, listLine, { file, prefix }));
 
   const resolve: ResolveContext = { file, prefix, lookup: options.lookup };
   const link: LinkContext = { file, prefix, channels: named("channels") };
@@ -115,18 +116,21 @@ export function loadAgentConfig(text: string, options: LoadOptions): AgentConfig
   issues.push(...batchSizeChecks(channels, sources, sinks, { file, prefix }));
 
   const unset = keys.value.unsetLines;
-  const all = sortIssues([
+  const all = foldAlikeWarnings(sortIssues([
     ...keys.issues,
     ...issues.filter((i) => i.line === undefined || !unset.has(i.line)),
-  ]);
+  ]));
   if (all.some((i) => i.severity === "error")) throw new ConfigError(all);
   return { file, agent, sources, channels, sinks, warnings: all };
 }
 
-/** An agent needs channels, and sources or sinks. */
+/**
+ * An agent needs channels, and sources or sinks; one without sources, or
+ * a list naming a component twice, is worth a warning.
+ */
 function agentShape(
   named: (list: string) => string[],
-  channelsLine: number | undefined,
+  listLine: (list: string) => number | undefined,
   { file, prefix }: { file: string; prefix: string },
 ): ConfigIssue[] {
   const agent = prefix.slice(0, -1);
@@ -135,17 +139,39 @@ function agentShape(
     issues.push({
       severity: "error",
       file,
-      line: channelsLine,
+      line: listLine("channels"),
       message: `Agent "${agent}" lists no channels`,
       hint: `add "${prefix}channels = c1" and configure ${prefix}channels.c1.type`,
     });
   }
-  if (named("sources").length === 0 && named("sinks").length === 0) {
+  const sources = named("sources").length > 0;
+  const sinks = named("sinks").length > 0;
+  if (!sources && !sinks) {
     issues.push({
       severity: "error",
       file,
       message: `Agent "${agent}" lists no sources and no sinks`,
       hint: `add "${prefix}sources = ..." and "${prefix}sinks = ..."`,
+    });
+  } else if (!sources) {
+    issues.push({
+      severity: "warning",
+      file,
+      message: `Agent "${agent}" lists no sources: its sinks only drain what the channels hold`,
+      hint: `add "${prefix}sources = ..." unless draining a file channel is the point`,
+    });
+  }
+  for (const list of ["sources", "channels", "sinks"]) {
+    const names = named(list);
+    const twice = [...new Set(names.filter((name, i) => names.indexOf(name) !== i))];
+    if (twice.length === 0) continue;
+    issues.push({
+      severity: "warning",
+      file,
+      line: listLine(list),
+      property: `${prefix}${list}`,
+      message: `${twice.map((n) => `"${n}"`).join(", ")} listed more than once: used once`,
+      hint: `list each name once: ${prefix}${list} = ${[...new Set(names)].join(" ")}`,
     });
   }
   return issues;

@@ -60,8 +60,11 @@ export function agentKeys(
   for (const entry of own.values()) {
     const key = entry.key.slice(prefix.length);
     const result = substitute(entry.value, options.variables);
-    keys.set(key, { value: result.value, line: entry.line });
-    if (result.missing.length === 0) continue;
+    if (result.missing.length === 0) {
+      keys.set(key, { value: result.value, line: entry.line });
+      continue;
+    }
+    keys.set(key, { value: result.value, line: entry.line, unresolved: true });
     const missing = [...new Set(result.missing)];
     const [list, name, ...rest] = key.split(".");
     const inComponent = listedKind(list) !== undefined && name !== undefined && rest.length > 0;

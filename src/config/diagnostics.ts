@@ -49,3 +49,51 @@ export function sortIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
     (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1)
   );
 }
+
+/** Warnings of one shape shown at most; the rest are counted in one line. */
+export const MAX_ALIKE_WARNINGS = 25;
+
+/**
+ * The issues with warnings of the same shape (the same message once quoted
+ * names are taken out, such as `Unknown key "…": ignored`) cut to the
+ * first `max`; one warning after them says how many more there were.
+ * Errors are all kept. The issues stay in their order.
+ */
+export function foldAlikeWarnings(
+  issues: readonly ConfigIssue[],
+  max: number = MAX_ALIKE_WARNINGS,
+): ConfigIssue[] {
+  const shapes = new Map<string, { shown: number; folded: number; last: ConfigIssue }>();
+  const out: ConfigIssue[] = [];
+  for (const issue of issues) {
+    if (issue.severity !== "warning") {
+      out.push(issue);
+      continue;
+    }
+    const shape = issue.message.replace(/"[^"]*"/g, '""');
+    const seen = shapes.get(shape) ?? { shown: 0, folded: 0, last: issue };
+    shapes.set(shape, seen);
+    if (seen.shown < max) {
+      seen.shown++;
+      seen.last = issue;
+      out.push(issue);
+    } else {
+      seen.folded++;
+    }
+  }
+  for (const { folded, last } of shapes.values()) {
+    if (folded === 0) continue;
+    const at = out.indexOf(last) + 1;
+    out.splice(at, 0, {
+      severity: "warning",
+      file: last.file,
+      message:
+        `${folded.toLocaleString("en-US")} more warning${
+          folded === 1 ? "" : "s"
+        } like the one above not shown ` +
+        `(${last.message.replace(/"[^"]*"/g, '"…"')})`,
+      hint: "fix the ones shown and run check again",
+    });
+  }
+  return out;
+}

@@ -62,6 +62,18 @@ export function checkLink(item: ListedComponent, rule: LinkRule, context: LinkCo
       hint: `${takes}, which is set`,
     });
   }
+  const twice = [...new Set(names.filter((name, i) => names.indexOf(name) !== i))];
+  if (rule.many && twice.length > 0) {
+    issues.push({
+      ...base,
+      severity: "warning",
+      line: raw!.line,
+      property: rule.property,
+      message: `${twice.map((n) => `"${n}"`).join(", ")} listed more than once: each channel ` +
+        `gets an event once`,
+      hint: `list each channel once: ${[...new Set(names)].join(" ")}`,
+    });
+  }
   if (!rule.many && names.length > 1) {
     issues.push({
       ...base,
@@ -75,7 +87,7 @@ export function checkLink(item: ListedComponent, rule: LinkRule, context: LinkCo
   for (const name of names) {
     issues.push(...checkChannel(item.id, rule.property, raw!, name, context));
   }
-  return { value: names, issues };
+  return { value: rule.many ? [...new Set(names)] : names, issues };
 }
 
 /** The channels a selector's `channelLists` properties name must be the source's. */

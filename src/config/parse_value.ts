@@ -99,6 +99,12 @@ export function parseValue(name: string, decl: PropertyDecl | PatternDecl, raw: 
           hint: decl.hint,
         };
       }
+      if (url.hostname === "" || /^[a-z][a-z0-9+.-]*:\/\/\//i.test(text)) {
+        return {
+          error: `Invalid ${name} "${scrubUrlText(raw)}": no host after the scheme's "//"`,
+          hint: decl.hint,
+        };
+      }
       return { value: text };
     }
     case "path":

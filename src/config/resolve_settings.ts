@@ -40,7 +40,11 @@ export function resolveSettings(
   const values = new Map<string, PropertyValue>();
   const decls = definition.properties;
   const known = Object.keys(decls);
-  for (const [name, { value }] of raw) {
+  for (const [name, { value, unresolved }] of raw) {
+    if (unresolved) {
+      valid = false; // its line already says which variable is unset
+      continue;
+    }
     const decl = Object.hasOwn(decls, name)
       ? decls[name]
       : definition.patterns?.find((p) => p.pattern.test(name));

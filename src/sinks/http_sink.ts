@@ -14,6 +14,7 @@ import {
   HTTP_SINK_PROPERTIES,
   statusRules,
 } from "./http_sink_spec.ts";
+import { peerLine } from "../util/peer_text.ts";
 import { StatusRules } from "./http_status_rules.ts";
 
 /** The `http` sink type. */
@@ -171,7 +172,7 @@ export class HttpSink implements SinkWriter {
     const { status } = result;
     const ok = status >= 200 && status < 300;
     const outcome = this.rules.outcome(status);
-    const answered = `Endpoint answered ${status} ${result.statusText}`.trimEnd();
+    const answered = `Endpoint answered ${status} ${peerLine(result.statusText)}`.trimEnd();
     const decidedBy = this.rules.source("rollback", status);
     const backoff = outcome.backoff ? ", backing off" : "";
     if (outcome.rollback || !ok) this.#failedRequests++;

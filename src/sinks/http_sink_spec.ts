@@ -16,6 +16,8 @@ import {
   string,
   url,
 } from "../api/properties.ts";
+import { redactUrl } from "../util/redact.ts";
+import { effectivePort, FETCH_BLOCKED_PORTS } from "./fetch_blocked_ports.ts";
 import { BATCH_FORMATS } from "./http_batch_body.ts";
 import {
   parseStatusCode,
@@ -131,6 +133,18 @@ export function statusRules(
 
 /** Cross-property rules of the HTTP sink. */
 export function checkHttpSinkSettings(settings: HttpProps, report: Reporter): void {
+  const endpoint = settings.get("endpoint");
+  if (endpoint !== undefined) {
+    const port = effectivePort(new URL(endpoint));
+    if (FETCH_BLOCKED_PORTS.has(port)) {
+      report({
+        property: "endpoint",
+        message: `Invalid endpoint "${redactUrl(endpoint)}": port ${port} is one that fetch ` +
+          `refuses to connect to (the Fetch standard's blocked ports)`,
+        hint: "serve the endpoint on another port (8080, 8443, …)",
+      });
+    }
+  }
   for (
     const [name, header] of [["contentTypeHeader", "Content-Type"], ["acceptHeader", "Accept"]]
   ) {

@@ -36,6 +36,7 @@ import {
 import { encodePem } from "./pem.ts";
 import { parsePemStore } from "./pem_store.ts";
 import { parsePkcs12 } from "./pkcs12.ts";
+import { fileErrorText } from "../util/file_errors.ts";
 import { recoverPrivateKey } from "./recover_private_key.ts";
 
 export { detectKeyStoreType } from "./detect_keystore_type.ts";
@@ -139,14 +140,10 @@ export async function readKeyStore(path: string, options: ReadKeyStoreOptions): 
   try {
     bytes = await Deno.readFile(path);
   } catch (err) {
-    const detail = err instanceof Deno.errors.NotFound
-      ? "file not found"
-      : err instanceof Deno.errors.IsADirectory
-      ? "it is a directory"
-      : err instanceof Error
-      ? err.message
-      : String(err);
-    throw new KeyStoreError(`Cannot read ${describe(path)}: ${detail}`, { path, cause: err });
+    throw new KeyStoreError(`Cannot read ${describe(path)}: ${fileErrorText(err)}`, {
+      path,
+      cause: err,
+    });
   }
   return parseKeyStore(bytes, { ...options, path });
 }

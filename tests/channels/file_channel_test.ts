@@ -19,6 +19,7 @@ import { runCli } from "../support/cli.ts";
 import { channelFrom, loadConf } from "../support/components.ts";
 import { FakeClock } from "../support/fake_clock.ts";
 import { body, channelContract, putCommitted, takeCommitted } from "./channel_contract.ts";
+import { withoutSourcelessWarning } from "../support/config_issues.ts";
 
 const DECODER = new TextDecoder();
 const CHILD = new URL("../support/file_channel_child.ts", import.meta.url).pathname;
@@ -528,7 +529,9 @@ function fileIssues(props: Record<string, string>): string[] {
     if (!(err instanceof ConfigError)) throw err;
     issues = err.issues;
   }
-  return issues.map((issue) => `${issue.severity} ${issue.property}: ${issue.message}`);
+  return withoutSourcelessWarning(issues).map((issue) =>
+    `${issue.severity} ${issue.property}: ${issue.message}`
+  );
 }
 
 /** A file channel built from `props` as the agent builds it (not started). */
@@ -649,40 +652,83 @@ Deno.test("FILE_CHANNEL: Flume's properties, defaults and checks", async (t) => 
   });
 });
 
+Deno.test("two file channels on one directory are refused before the agent starts", async () => {
+  await inTempDir(async (dir) => {
+    const conf = `${dir}/flume.conf`;
+    await Deno.writeTextFile(conf, sharedDirsConf(dir));
+    for (const command of ["check", "agent"]) {
+      const { code, stderr } = await runCli([command, "-n", "a1", "-f", conf]);
+      equal(code, 2, stderr);
+      match(
+        stderr,
+        new RegExp(
+          `^${conf}:14: error: channels.c2 checkpointDir: "${dir}/checkpoint" is also ` +
+            `channels.c1's checkpointDir: a directory a file channel locks cannot be shared$`,
+          "m",
+        ),
+      );
+      match(stderr, /^.*:15: error: channels.c2 dataDirs: .* is also channels.c1's dataDirs/m);
+      ok(!/^\s+at /m.test(stderr), "no stack trace");
+    }
+    ok(!(await exists(`${dir}/data`)), "check created nothing");
+  });
+});
+
 Deno.test("agent start fails with one line when a file channel's directory is held", async () => {
   await inTempDir(async (dir) => {
     const conf = `${dir}/flume.conf`;
-    await Deno.writeTextFile(
-      conf,
-      [
-        "a1.sources = r1",
-        "a1.channels = c1 c2",
-        "a1.sinks = k1",
-        "a1.sources.r1.type = seq",
-        "a1.sources.r1.totalEvents = 1",
-        "a1.sources.r1.channels = c1 c2",
-        "a1.sinks.k1.type = null",
-        "a1.sinks.k1.channel = c1",
-        "a1.channels.c1.type = file",
-        `a1.channels.c1.checkpointDir = ${dir}/checkpoint`,
-        `a1.channels.c1.dataDirs = ${dir}/data`,
-        "a1.channels.c1.minimumRequiredSpace = 0",
-        "a1.channels.c2.type = jdbc",
-        `a1.channels.c2.checkpointDir = ${dir}/checkpoint`,
-        `a1.channels.c2.dataDirs = ${dir}/data`,
-        "",
-      ].join("\n"),
-    );
-    const { code, stderr } = await runCli(["agent", "-n", "a1", "-f", conf]);
-    equal(code, 1, stderr);
-    const lines = stderr.trimEnd().split("\n");
-    match(
-      lines[lines.length - 1],
-      new RegExp(
-        `^error: Cannot lock checkpointDir "${dir}/checkpoint": another channel or agent ` +
-          `holds it \\(process \\d+\\); give each file channel its own checkpointDir and dataDirs$`,
-      ),
-    );
-    ok(!/^\s+at /m.test(stderr), "no stack trace");
+    const oneChannel = sharedDirsConf(dir).split("\n").slice(0, 12).join("\n");
+    await Deno.writeTextFile(conf, oneChannel.replaceAll("c1 c2", "c1") + "\n");
+    const holder = fileChannel(dir); // the same directories, held by this process
+    await holder.start();
+    try {
+      const { code, stderr } = await runCli(["agent", "-n", "a1", "-f", conf]);
+      equal(code, 1, stderr);
+      const lines = stderr.trimEnd().split("\n");
+      match(
+        lines[lines.length - 1],
+        new RegExp(
+          `^error: Cannot lock checkpointDir "${dir}/checkpoint": another channel or agent ` +
+            `holds it \\(process \\d+\\); give each file channel its own checkpointDir and ` +
+            `dataDirs$`,
+        ),
+      );
+      ok(!/^\s+at /m.test(stderr), "no stack trace");
+    } finally {
+      await holder.stop();
+    }
   });
 });
+
+/** An agent whose channels c1 and c2 (lines 9–15) share `dir`'s checkpoint and data dirs. */
+function sharedDirsConf(dir: string): string {
+  return [
+    "a1.sources = r1",
+    "a1.channels = c1 c2",
+    "a1.sinks = k1",
+    "a1.sources.r1.type = seq",
+    "a1.sources.r1.totalEvents = 1",
+    "a1.sources.r1.channels = c1 c2",
+    "a1.sinks.k1.type = null",
+    "a1.sinks.k1.channel = c1",
+    "a1.channels.c1.type = file",
+    `a1.channels.c1.checkpointDir = ${dir}/checkpoint`,
+    `a1.channels.c1.dataDirs = ${dir}/data`,
+    "a1.channels.c1.minimumRequiredSpace = 0",
+    "a1.channels.c2.type = jdbc",
+    `a1.channels.c2.checkpointDir = ${dir}/checkpoint`,
+    `a1.channels.c2.dataDirs = ${dir}/data`,
+    "",
+  ].join("\n");
+}
+
+/** Whether `path` exists. */
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}

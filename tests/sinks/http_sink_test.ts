@@ -1,4 +1,4 @@
-import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
+import { deepStrictEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { ChannelError } from "../../src/api/channel.ts";
 import { MemoryChannel } from "../../src/channels/memory_channel.ts";
 import { MEMORY_CHANNEL } from "../../src/channels/memory_channel.ts";
@@ -16,6 +16,7 @@ import { type Event, textEvent } from "../../src/api/event.ts";
 import type { Status } from "../../src/api/lifecycle.ts";
 import { Registry } from "../../src/registry.ts";
 import { REPLICATING_SELECTOR } from "../../src/selectors/replicating_selector.ts";
+import { FETCH_BLOCKED_PORTS } from "../../src/sinks/fetch_blocked_ports.ts";
 import { HTTP_SINK, HttpSink } from "../../src/sinks/http_sink.ts";
 import { parseStatusCode, StatusRules } from "../../src/sinks/http_status_rules.ts";
 import { ProblemLog } from "../../src/sinks/_problem_log.ts";
@@ -644,7 +645,7 @@ Deno.test("http sink configuration is validated, every problem at once", async (
   await t.step("bad status codes, duplicate and unparsable rules, bad numbers", () => {
     deepStrictEqual(
       brief(issuesOf(
-        "endpoint = http://127.0.0.1:9/",
+        "endpoint = http://127.0.0.1:8/",
         ...ACCEPT_LINES,
         "backoff.6XX = false",
         "rollback.abc = true",
@@ -674,13 +675,13 @@ Deno.test("http sink configuration is validated, every problem at once", async (
   });
 
   await t.step("a warning when a 200 would roll back, as Flume's defaults make it", () => {
-    deepStrictEqual(brief(issuesOf("endpoint = http://127.0.0.1:9/")), [
+    deepStrictEqual(brief(issuesOf("endpoint = http://127.0.0.1:8/")), [
       "warning defaultRollback: A 200 answer rolls back (defaultRollback), as in Flume: every " +
       "event is sent again and again (hint: set rollback.2XX = false, backoff.2XX = false and " +
       "incrementMetrics.2XX = true)",
     ]);
     deepStrictEqual(
-      brief(issuesOf("endpoint = http://127.0.0.1:9/", "defaultRollback = false")),
+      brief(issuesOf("endpoint = http://127.0.0.1:8/", "defaultRollback = false")),
       [],
     );
   });
@@ -728,4 +729,27 @@ Deno.test("agent: seq -> memory -> http delivers 0..N-1 in order through a 503",
     await server.close();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("an endpoint on a port fetch blocks is refused by check, and the list is fetch's", async (t) => {
+  await t.step("check names the port", () => {
+    deepStrictEqual(
+      brief(issuesOf("endpoint = http://127.0.0.1:6667/irc")).filter((i) => /port/.test(i)),
+      [
+        `error endpoint: Invalid endpoint "http://127.0.0.1:6667/irc": port 6667 is one that fetch ` +
+        `refuses to connect to (the Fetch standard's blocked ports) (hint: serve the endpoint on ` +
+        `another port (8080, 8443, …))`,
+      ],
+    );
+    deepStrictEqual(
+      brief(issuesOf("endpoint = http://127.0.0.1:8/")).filter((i) => /port/.test(i)),
+      [],
+    );
+  });
+
+  await t.step("Deno's fetch refuses every listed port, before any connection", async () => {
+    for (const port of FETCH_BLOCKED_PORTS) {
+      await rejects(fetch(`http://127.0.0.1:${port}/`), /are blocked/, `port ${port}`);
+    }
+  });
 });

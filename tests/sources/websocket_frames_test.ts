@@ -802,7 +802,7 @@ Deno.test("decoder takes big messages up to maxMessageBytes (Autobahn 9)", async
     strictEqual(error.code, 1009);
     strictEqual(
       error.message,
-      "The server sent a 70000000-byte message, more than maxMessageBytes 67108864",
+      "The server sent a 70000000-byte message, more than maxMessageSize 67108864",
     );
   });
 });

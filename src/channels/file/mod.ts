@@ -34,13 +34,14 @@ export const FILE_CHANNEL = defineChannel({
   properties: FILE_CHANNEL_PROPERTIES,
   patterns: FILE_CHANNEL_PATTERNS,
   check: checkFileChannel,
+  directories: (config) => [
+    { property: "checkpointDir", path: checkpointDir(config.checkpointDir), exclusive: true },
+    ...dataDirs(config.dataDirs).map((path) => ({ property: "dataDirs", path, exclusive: true })),
+  ],
   create: ({ name, config, counters, clock, log }) =>
     new FileChannel(name, counters, {
-      checkpointDir: expandHome(
-        config.checkpointDir ?? `~/${[...DEFAULT_ROOT, "checkpoint"].join("/")}`,
-      ),
-      dataDirs: splitDirs(config.dataDirs ?? `~/${[...DEFAULT_ROOT, "data"].join("/")}`)
-        .map(expandHome),
+      checkpointDir: checkpointDir(config.checkpointDir),
+      dataDirs: dataDirs(config.dataDirs),
       capacity: config.capacity,
       transactionCapacity: config.transactionCapacity,
       keepAliveMs: config["keep-alive"],
@@ -48,6 +49,16 @@ export const FILE_CHANNEL = defineChannel({
       log,
     }, clock),
 });
+
+/** The checkpoint directory as configured (default under `~/.flume-ws`), `~` expanded. */
+function checkpointDir(configured: string | undefined): string {
+  return expandHome(configured ?? `~/${[...DEFAULT_ROOT, "checkpoint"].join("/")}`);
+}
+
+/** The data directories as configured (default under `~/.flume-ws`), `~` expanded. */
+function dataDirs(configured: string | undefined): string[] {
+  return splitDirs(configured ?? `~/${[...DEFAULT_ROOT, "data"].join("/")}`).map(expandHome);
+}
 
 /** Replaces a leading `~` with the home directory (for the defaults and users alike). */
 export function expandHome(path: string): string {

@@ -30,6 +30,8 @@ import {
 
 /** The largest message accepted, as Deno's built-in client accepts (64 MiB). */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** The most `maxMessageSize` may be set to: 1 GiB, held in memory while it arrives. */
+export const MAX_MESSAGE_BYTES_LIMIT = 1024 * 1024 * 1024;
 
 /**
  * Our own client (`frame_socket.ts`), which can stop reading its socket:

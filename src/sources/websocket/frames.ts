@@ -46,6 +46,8 @@ export interface FrameDecoderOptions {
 const PROTOCOL = 1002;
 const INVALID_DATA = 1007;
 const TOO_BIG = 1009;
+/** The words of a too-large message's error, before the limit: the source counts these. */
+export const TOO_LARGE = "more than maxMessageSize";
 const OPCODES: readonly number[] = Object.values(OPCODE);
 /** Opcode names by opcode, for messages. */
 const NAMES: Readonly<Record<number, string>> = Object.fromEntries(
@@ -423,8 +425,8 @@ export class FrameDecoder {
     return new ProtocolError(
       TOO_BIG,
       unfragmented
-        ? `The server sent a ${total}-byte message, more than maxMessageBytes ${max}`
-        : `The server sent a message of at least ${total} bytes in fragments, more than maxMessageBytes ${max}`,
+        ? `The server sent a ${total}-byte message, ${TOO_LARGE} ${max}`
+        : `The server sent a message of at least ${total} bytes in fragments, ${TOO_LARGE} ${max}`,
     );
   }
 }

@@ -27,6 +27,7 @@ export type OpenSocket = (url: string, headers: readonly [string, string][]) => 
 
 interface WsClientOptions {
   headers: Record<string, string>;
+  maxPayload: number;
   rejectUnauthorized: boolean;
   cert?: string;
   key?: string;
@@ -38,11 +39,15 @@ type WsClientConstructor = new (url: string, options: WsClientOptions) => Socket
  * this socket only (Deno's built-in client can only switch it off for the
  * whole process). Used for `trustAllCerts = true`; loaded only then.
  */
-export async function unverifiedSocket(clientCertificate?: ClientCertificate): Promise<OpenSocket> {
+export async function unverifiedSocket(
+  maxMessageBytes: number,
+  clientCertificate?: ClientCertificate,
+): Promise<OpenSocket> {
   const Client = (await import("ws")).default as unknown as WsClientConstructor;
   return (url, headers) =>
     new Client(url, {
       headers: Object.fromEntries(headers),
+      maxPayload: maxMessageBytes,
       rejectUnauthorized: false,
       cert: clientCertificate?.certChainPem,
       key: clientCertificate?.keyPem,

@@ -15,9 +15,13 @@ import {
   url,
 } from "../../api/properties.ts";
 import { KeyStoreError } from "../../tls/keystore_error.ts";
+import { redactUrl } from "../../util/redact.ts";
 import { loadTlsMaterial, type TlsMaterial, type TlsSettings } from "./tls_material.ts";
+import { headerProblem } from "./upgrade.ts";
+import { MAX_MESSAGE_BYTES, MAX_MESSAGE_BYTES_LIMIT } from "./frame_socket.ts";
 import {
   COOKIE_PROPERTY,
+  cookieHeader,
   HEADER_PROPERTY,
   INIT_MESSAGE_PROPERTY,
   missingCookieParts,
@@ -75,6 +79,14 @@ export const WEBSOCKET_PROPERTIES = {
     fractions: true,
     default: 0,
     doc: "Seconds without any message before the connection is recycled; 0 = off",
+  }),
+  maxMessageSize: int({
+    default: MAX_MESSAGE_BYTES,
+    defaultText: "67108864 (64 MiB)",
+    min: 125,
+    max: MAX_MESSAGE_BYTES_LIMIT,
+    doc: "Largest message accepted, in bytes, all its fragments together; a larger one closes " +
+      "the connection with code 1009 (counted, logged) and the source reconnects",
   }),
   keyAlias: string({ doc: "The private-key entry to use when the keystore has several" }),
   keyPass: secret({ defaultText: "keyStorePass", doc: "Password of the private key" }),
@@ -217,7 +229,38 @@ export function checkWebSocketSettings(settings: WebSocketProps, report: Reporte
       });
     }
   }
+  checkHandshakeHeaders(settings, report);
+  if (endpoint !== undefined && endpoint.includes("#")) {
+    report({
+      property: "endpoint",
+      message: `Invalid endpoint "${redactUrl(endpoint)}": a WebSocket URL has no fragment (#…)`,
+      hint: "remove the # and what follows it (RFC 6455 section 3)",
+    });
+  }
   checkTls(settings, report, protocol);
+}
+
+/** Headers and cookies that the handshake could not send: every connect would fail. */
+function checkHandshakeHeaders(settings: WebSocketProps, report: Reporter): void {
+  for (const [key, raw] of settings.matching(HEADER_PROPERTY)) {
+    const problem = headerProblem(key.slice("header.".length), raw.value);
+    if (problem !== undefined) {
+      report({
+        property: key,
+        message: problem,
+        hint: "a header name is letters, digits and !#$%&'*+-.^_`|~; a value is one line",
+      });
+    }
+  }
+  const cookie = cookieHeader(settings.get("cookies") ?? [], settings);
+  if (cookie !== undefined && headerProblem("Cookie", cookie) !== undefined) {
+    report({
+      property: "cookies",
+      message: "A cookie name or value holds a CR, LF, NUL or non-latin1 character: " +
+        "the Cookie header cannot be sent",
+      hint: "cookie names and values are one line of printable text",
+    });
+  }
 }
 
 /** TLS options on a ws:// endpoint do nothing; trustAllCerts is a warning. */
@@ -264,14 +307,26 @@ function checkTls(settings: WebSocketProps, report: Reporter, protocol: string |
  */
 export function prepareTls(
   config: TlsSettings & { readonly endpoint: string },
-  _props: RawProperties,
+  props: RawProperties,
 ): TlsMaterial {
   if (!config.endpoint.startsWith("wss:")) return { caCertsPem: [], trustAll: false };
+  // A password that did not resolve (an unset ${env:…}) is reported on its own line.
+  if (props.has("keyStorePass") && config.keyStorePass === undefined) {
+    return { caCertsPem: [], trustAll: config.trustAllCerts };
+  }
   try {
     return loadTlsMaterial(config);
   } catch (err) {
     if (!(err instanceof KeyStoreError)) throw err;
     const wrongPassword = /wrong password/.test(err.message);
+    if (wrongPassword && config.keyStorePass === undefined) {
+      throw new PropertyError(
+        "keyStorePath",
+        `${err.message.replace(/: wrong password or corrupt keystore$/, "")}: it needs ` +
+          `keyStorePass, which is not set`,
+        { cause: err, hint: "set keyStorePass (a PEM file needs none)" },
+      );
+    }
     throw new PropertyError("keyStorePath", err.message, {
       cause: err,
       hint: wrongPassword

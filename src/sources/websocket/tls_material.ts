@@ -1,6 +1,7 @@
 import type { ClientCertificate } from "../../tls/client_certificate.ts";
 import { clientKey, parseKeyStore } from "../../tls/keystore.ts";
 import { KeyStoreError } from "../../tls/keystore_error.ts";
+import { fileErrorText } from "../../util/file_errors.ts";
 
 /** The TLS material of one WebSocket source, read from its keystore. */
 export interface TlsMaterial {
@@ -37,8 +38,10 @@ export function loadTlsMaterial(config: TlsSettings): TlsMaterial {
   try {
     bytes = Deno.readFileSync(path);
   } catch (err) {
-    const reason = err instanceof Deno.errors.NotFound ? "file not found" : String(err);
-    throw new KeyStoreError(`Cannot read keystore "${path}": ${reason}`, { path, cause: err });
+    throw new KeyStoreError(`Cannot read keystore "${path}": ${fileErrorText(err)}`, {
+      path,
+      cause: err,
+    });
   }
   const password = config.keyStorePass ?? "";
   const store = parseKeyStore(bytes, { password, type: config.keyStoreType, path });

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { peerText } from "../../util/peer_text.ts";
 
 /** The GUID RFC 6455 appends to the key before hashing it. */
 const ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -38,9 +39,6 @@ const STATUS_LINE = /^(HTTP\/\d+(?:\.\d+)?) (\d{3})(?: (.*))?$/s;
 
 /** Leading and trailing optional whitespace (SP, HTAB) of a header value. */
 const OWS = /^[ \t]+|[ \t]+$/g;
-
-/** The most characters of server text that go into a reason. */
-const QUOTE_MAX = 200;
 
 /** The longest response head the client reads before giving up, in bytes. */
 export const MAX_RESPONSE_HEAD = 16384;
@@ -79,11 +77,13 @@ export function upgradeRequest(
   const defaultPort = DEFAULT_PORTS[url.protocol];
   if (defaultPort === undefined) {
     throw new TypeError(
-      `Invalid WebSocket URL scheme "${_escape(url.protocol)}": expected ws: or wss:`,
+      `Invalid WebSocket URL scheme "${peerText(url.protocol)}": expected ws: or wss:`,
     );
   }
   if (!KEY.test(key)) {
-    throw new TypeError(`Invalid Sec-WebSocket-Key "${_escape(key)}": expected 16 bytes in base64`);
+    throw new TypeError(
+      `Invalid Sec-WebSocket-Key "${peerText(key)}": expected 16 bytes in base64`,
+    );
   }
   const port = url.port !== "" && url.port !== defaultPort ? `:${url.port}` : "";
   const lines = [
@@ -129,14 +129,14 @@ export async function checkUpgradeResponse(
   const lines = _latin1Text(head.subarray(0, end - 4)).split("\r\n");
   const match = STATUS_LINE.exec(lines[0]);
   if (match === null) {
-    return _fail(`The server did not answer in HTTP: its first line is "${_escape(lines[0])}"`);
+    return _fail(`The server did not answer in HTTP: its first line is "${peerText(lines[0])}"`);
   }
   const [, version, code, text] = match;
   const status = Number(code);
-  const statusText = text === undefined || text === "" ? "" : ` ${_escape(text)}`;
+  const statusText = text === undefined || text === "" ? "" : ` ${peerText(text)}`;
   if (version !== "HTTP/1.1") {
     return _fail(
-      `The server answered in ${_escape(version)} (${code}${statusText}): ` +
+      `The server answered in ${peerText(version)} (${code}${statusText}): ` +
         "a WebSocket handshake needs HTTP/1.1 (RFC 6455 section 4.1)",
       status,
     );
@@ -162,7 +162,7 @@ function _checkFields(
   }
   if (upgrade.toLowerCase() !== "websocket") {
     return _fail(
-      `The server upgraded to "${_escape(upgrade)}" instead of websocket (RFC 6455 section 4.1)`,
+      `The server upgraded to "${peerText(upgrade)}" instead of websocket (RFC 6455 section 4.1)`,
       status,
     );
   }
@@ -175,7 +175,7 @@ function _checkFields(
   }
   if (!_list(connection).some((token) => token.toLowerCase() === "upgrade")) {
     return _fail(
-      `The server's Connection header "${_escape(connection)}" lacks the upgrade token ` +
+      `The server's Connection header "${peerText(connection)}" lacks the upgrade token ` +
         "(RFC 6455 section 4.1)",
       status,
     );
@@ -197,7 +197,7 @@ function _checkFields(
   const extensions = _list(fields.get("sec-websocket-extensions") ?? "");
   if (extensions.length > 0) {
     return _fail(
-      `The server chose the extension "${_escape(extensions.join(", "))}", ` +
+      `The server chose the extension "${peerText(extensions.join(", "))}", ` +
         "which the client did not ask for (RFC 6455 section 4.1)",
       status,
     );
@@ -205,7 +205,7 @@ function _checkFields(
   const protocols = _list(fields.get("sec-websocket-protocol") ?? "");
   if (protocols.length > 0) {
     return _fail(
-      `The server chose the subprotocol "${_escape(protocols.join(", "))}", ` +
+      `The server chose the subprotocol "${peerText(protocols.join(", "))}", ` +
         "which the client did not ask for (RFC 6455 section 4.1)",
       status,
     );
@@ -243,7 +243,7 @@ function _parseFields(lines: readonly string[]): Map<string, string> | string {
 
 /** The reason for a header line that is not `name: value`. */
 function _malformed(line: string): string {
-  return `The server sent a malformed header line "${_escape(line)}"`;
+  return `The server sent a malformed header line "${peerText(line)}"`;
 }
 
 /** The non-empty elements of a comma-separated header value, trimmed. */
@@ -253,47 +253,30 @@ function _list(value: string): string[] {
 
 /** Throws a TypeError when a user header is not allowed in the request. */
 function _checkHeader(name: string, value: string): void {
-  if (!TOKEN.test(name)) {
-    throw new TypeError(`Invalid header name "${_escape(name)}": expected an RFC 7230 token`);
-  }
-  if (HANDSHAKE_HEADERS.has(name.toLowerCase())) {
-    throw new TypeError(`Invalid header "${name}": the WebSocket handshake sets it itself`);
-  }
-  if (/[\r\n\0]/.test(value)) {
-    throw new TypeError(`Invalid value of header "${name}": it holds a CR, LF or NUL character`);
-  }
-  if (!FIELD_VALUE.test(value)) {
-    throw new TypeError(
-      `Invalid value of header "${name}": only tab, printable ASCII and latin1 characters are allowed`,
-    );
-  }
+  const problem = headerProblem(name, value);
+  if (problem !== undefined) throw new TypeError(problem);
 }
 
 /**
- * `text` safe to quote in a log line: backslash and double quote escaped,
- * control and non-ASCII characters as \xNN or \uNNNN, at most 200
- * characters (cut ones end in "...").
+ * Why a handshake header set by the user cannot be sent (a name that is
+ * not an RFC 7230 token, one the handshake sets itself, a value with CR,
+ * LF, NUL or characters outside latin1), or undefined when it can.
  */
-function _escape(text: string): string {
-  const pieces: string[] = [];
-  for (let i = 0; i < text.length; i++) pieces.push(_escapeChar(text.charCodeAt(i)));
-  const whole = pieces.join("");
-  if (whole.length <= QUOTE_MAX) return whole;
-  let out = "";
-  for (const piece of pieces) {
-    if (out.length + piece.length > QUOTE_MAX - 3) break;
-    out += piece;
+export function headerProblem(name: string, value: string): string | undefined {
+  if (!TOKEN.test(name)) {
+    return `Invalid header name "${peerText(name)}": expected an RFC 7230 token`;
   }
-  return `${out}...`;
-}
-
-/** One UTF-16 code unit as it shows in an escaped text. */
-function _escapeChar(code: number): string {
-  if (code === 0x5c) return "\\\\";
-  if (code === 0x22) return '\\"';
-  if (code >= 0x20 && code < 0x7f) return String.fromCharCode(code);
-  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, "0")}`;
-  return `\\u${code.toString(16).padStart(4, "0")}`;
+  if (HANDSHAKE_HEADERS.has(name.toLowerCase())) {
+    return `Invalid header "${name}": the WebSocket handshake sets it itself`;
+  }
+  if (/[\r\n\0]/.test(value)) {
+    return `Invalid value of header "${name}": it holds a CR, LF or NUL character`;
+  }
+  if (!FIELD_VALUE.test(value)) {
+    return `Invalid value of header "${name}": only tab, printable ASCII and latin1 characters ` +
+      `are allowed`;
+  }
+  return undefined;
 }
 
 /** A failed outcome. */

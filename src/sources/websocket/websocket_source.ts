@@ -6,11 +6,13 @@ import type { Log } from "../../api/log.ts";
 import type { Source, SourceSender } from "../../api/source.ts";
 import { explainTlsFailure } from "../../tls/explain.ts";
 import { Backoff } from "../../util/backoff.ts";
+import { peerLine, peerText } from "../../util/peer_text.ts";
 import { redactUrl } from "../../util/redact.ts";
 import { type ConnectionOutcome, runConnection } from "./connection.ts";
 import { diagnoseEndpoint } from "./diagnose_endpoint.ts";
 import { handshakeHeaders, initMessages } from "./handshake.ts";
-import { frameSocket, MAX_MESSAGE_BYTES } from "./frame_socket.ts";
+import { frameSocket } from "./frame_socket.ts";
+import { TOO_LARGE } from "./frames.ts";
 import { type OpenSocket, unverifiedSocket } from "./socket.ts";
 import {
   checkWebSocketSettings,
@@ -20,6 +22,9 @@ import {
 } from "./spec.ts";
 import type { TlsMaterial } from "./tls_material.ts";
 
+/** Characters of an error text shown at most (TLS explanations quote whole chains). */
+const CAUSE_MAX = 600;
+
 /** The WebSocket source's counters beyond Flume's (EventDroppedCount is the sender's). */
 export const WEBSOCKET_COUNTERS = [
   "ConnectionAttemptCount",
@@ -27,6 +32,7 @@ export const WEBSOCKET_COUNTERS = [
   "ConnectionFailedCount",
   "ConnectionClosedCount",
   "ConnectionAbandonedCount",
+  "MessageTooLargeCount",
 ] as const;
 
 /** A counter of the WebSocket source. */
@@ -71,7 +77,7 @@ export const WEBSOCKET_SOURCE = defineSource({
   create: ({ config, prepared, properties, sender, counters, log, clock }) =>
     new WebSocketSource(sender, {
       endpoint: config.endpoint,
-      ...socketOptions(config.endpoint, prepared),
+      ...socketOptions(config.endpoint, prepared, config.maxMessageSize),
       headers: handshakeHeaders(config.cookies ?? [], properties),
       initMessages: initMessages(config, properties),
       retryDelayMs: config.retryDelay,
@@ -92,10 +98,11 @@ export const WEBSOCKET_SOURCE = defineSource({
 function socketOptions(
   endpoint: string,
   tls: TlsMaterial,
+  maxMessageBytes: number,
 ): Pick<WebSocketSourceOptions, "sockets" | "startWarning"> {
   if (endpoint.startsWith("wss:") && tls.trustAll) {
     return {
-      sockets: () => unverifiedSocket(tls.clientCertificate),
+      sockets: () => unverifiedSocket(maxMessageBytes, tls.clientCertificate),
       startWarning: `trustAllCerts = true: the server's certificate is NOT verified for ` +
         `${redactUrl(endpoint)}; anyone on the network path can read or change the feed ` +
         `(development only)`,
@@ -104,7 +111,7 @@ function socketOptions(
   const open = frameSocket({
     caCerts: tls.caCertsPem,
     clientCertificate: tls.clientCertificate,
-    maxMessageBytes: MAX_MESSAGE_BYTES,
+    maxMessageBytes,
   });
   return { sockets: () => Promise.resolve(open) };
 }
@@ -205,7 +212,7 @@ export class WebSocketSource implements Source {
       if (!stopping) {
         log.warn(
           `Cannot connect to ${this.#where}: ${
-            explainTlsFailure(outcome.cause ?? "connection failed")
+            explainTlsFailure(peerLine(outcome.cause ?? "connection failed", CAUSE_MAX))
           }`,
         );
       }
@@ -220,8 +227,13 @@ export class WebSocketSource implements Source {
       );
     }
     const code = outcome.code ?? 1006;
-    const detail = `code ${code}${outcome.reason ? ` "${outcome.reason}"` : ""}` +
-      `${outcome.cause && !stopping ? `: ${outcome.cause}` : ""}, ${outcome.messages} message(s)`;
+    if (code === 1009 && outcome.cause?.includes(TOO_LARGE)) {
+      counters.add("MessageTooLargeCount"); // the message is lost: counted, and logged below
+    }
+    // The reason and the error text come from the peer: escaped, so they cannot forge log lines.
+    const reason = outcome.reason ? ` "${peerText(outcome.reason)}"` : "";
+    const cause = outcome.cause && !stopping ? `: ${peerLine(outcome.cause, CAUSE_MAX)}` : "";
+    const detail = `code ${code}${reason}${cause}, ${outcome.messages} message(s)`;
     if (stopping || code === 1000) log.info(`Connection to ${this.#where} closed: ${detail}`);
     else log.warn(`Connection to ${this.#where} lost: ${detail}`);
   }
