@@ -6,8 +6,9 @@
  * @module
  */
 import type { AnyDefinition } from "../api/component.ts";
+import type { PropertyDecl } from "../api/properties.ts";
 import { LISTED_KINDS, NESTED_KINDS } from "../config/kinds.ts";
-import { durationMax, showDefault } from "../config/parse_value.ts";
+import { durationMax, INT_MAX, showDefault } from "../config/parse_value.ts";
 import { builtinRegistry, type Registry } from "../registry.ts";
 
 /** Marks the start of the generated block in README.md. */
@@ -51,9 +52,9 @@ function renderDefinition(noun: string, def: AnyDefinition, prefix = ""): string
   for (const [name, p] of rows) {
     const shown = p.required ? "required" : showDefault(p);
     const def = shown === undefined || p.required ? shown ?? "–" : `\`${shown}\``;
-    const unit = p.kind === "duration" ? ` (at most ${durationMax(p)} ${p.unit})` : "";
+    const range = rangeText(p);
     const secret = p.kind === "secret" ? " (secret: never shown)" : "";
-    out.push(`| \`${prefix}${name}\` | ${p.defaultText ?? def} | ${p.doc}${unit}${secret} |`);
+    out.push(`| \`${prefix}${name}\` | ${p.defaultText ?? def} | ${p.doc}${range}${secret} |`);
   }
   for (const p of def.patterns ?? []) {
     const secret = p.kind === "secret" ? " (secret: never shown)" : "";
@@ -61,6 +62,25 @@ function renderDefinition(noun: string, def: AnyDefinition, prefix = ""): string
   }
   out.push("");
   return out;
+}
+
+/**
+ * The accepted range of a number or duration as the reference states it:
+ * " (1 to 2147483647)", " (above 0, at most 2147483 s)"; empty for other kinds.
+ */
+export function rangeText(p: PropertyDecl): string {
+  if (p.kind !== "int" && p.kind !== "number" && p.kind !== "duration") return "";
+  const unit = p.kind === "duration" ? ` ${p.unit}` : "";
+  const min = p.min ?? (p.kind === "number" ? undefined : 0);
+  const max = p.kind === "duration" ? durationMax(p) : p.kind === "int" ? p.max ?? INT_MAX : p.max;
+  const low = p.kind === "duration" && p.above !== undefined ? `above ${p.above}` : undefined;
+  const shown = (n: number): string => n.toLocaleString("en-US").replaceAll(",", "");
+  if (low !== undefined) {
+    return max === undefined ? ` (${low}${unit})` : ` (${low}, at most ${shown(max)}${unit})`;
+  }
+  if (min !== undefined && max !== undefined) return ` (${shown(min)} to ${shown(max)}${unit})`;
+  if (min !== undefined) return ` (at least ${shown(min)}${unit})`;
+  return max === undefined ? "" : ` (at most ${shown(max)}${unit})`;
 }
 
 /** README text with the generated block replaced by `reference`. */
