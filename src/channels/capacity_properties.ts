@@ -25,7 +25,6 @@ export function capacityProperties(defaults: CapacityDefaults): CapacityDecls {
     capacity: int({
       default: defaults.capacity,
       min: 1,
-      max: Number.MAX_SAFE_INTEGER,
       doc: "Most events held",
     }),
     transactionCapacity: int({

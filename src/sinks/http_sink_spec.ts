@@ -16,6 +16,7 @@ import {
   string,
   url,
 } from "../api/properties.ts";
+import { peerText } from "../util/peer_text.ts";
 import { redactUrl } from "../util/redact.ts";
 import { effectivePort, FETCH_BLOCKED_PORTS } from "./fetch_blocked_ports.ts";
 import { BATCH_FORMATS } from "./http_batch_body.ts";
@@ -153,7 +154,11 @@ export function checkHttpSinkSettings(settings: HttpProps, report: Reporter): vo
     try {
       new Headers({ [header]: value });
     } catch {
-      report({ property: name, message: `Invalid ${name} "${value}": not a valid header value` });
+      report({
+        property: name,
+        message: `Invalid ${name} "${peerText(value)}": not a valid header value`,
+        hint: "a header value is one line of printable text",
+      });
     }
   }
   const seen = new Map<string, string>();
