@@ -20,8 +20,19 @@ CONF ?= conf/flume.conf
 AGENT ?= a1
 # The demo feed that conf/flume.conf connects to: started only for that file.
 FEED_PORT ?= 8765
+# Where `make install` puts bin/flume-ws.
+PREFIX ?= $(HOME)/.local
 
-.PHONY: setup print-deno run test check fmt lint bench build clean
+# Deno colours its own output (task lines, test reports, errors) even into
+# pipes and files: colour only when stdout and stderr are both terminals
+# (GNU make sets MAKE_TERMOUT/MAKE_TERMERR then), and never with NO_COLOR set.
+ifeq ($(NO_COLOR),)
+ifeq ($(and $(MAKE_TERMOUT),$(MAKE_TERMERR)),)
+export NO_COLOR := 1
+endif
+endif
+
+.PHONY: setup print-deno run install uninstall test check fmt lint bench build clean
 
 ## setup: install the pinned Deno (no-op when a 2.9.x deno is on PATH)
 setup: $(DENO)
@@ -41,13 +52,56 @@ print-deno: $(DENO)
 	@echo $(abspath $(DENO))
 
 ## run: the agent on $(CONF) as $(AGENT); with the default file, the demo feed too
+# The feed's stderr passes through a FIFO until it says it is listening: if it
+# cannot listen (the port is taken), make stops instead of starting the agent.
+# On another port (FEED_PORT=0 picks a free one), the agent reads a copy of
+# conf/flume.conf whose endpoint names that port.
 run: $(DENO)
-	@if [ "$(CONF)" = conf/flume.conf ] && [ -n "$(FEED_PORT)" ]; then \
-	  $(DENO) task feed --port $(FEED_PORT) --rate 5 & feed=$$!; \
-	  trap 'kill $$feed 2>/dev/null' EXIT; \
-	  sleep 1; \
+	@conf='$(CONF)'; \
+	if [ "$(CONF)" = conf/flume.conf ] && [ -n "$(FEED_PORT)" ]; then \
+	  work=$$(mktemp -d "$${TMPDIR:-/tmp}/flume-ws-run.XXXXXX") || exit 1; \
+	  trap 'kill $$feed 2>/dev/null; wait; rm -rf "$$work"' EXIT; \
+	  trap 'exit 130' INT; trap 'exit 143' TERM; \
+	  mkfifo "$$work/feed.log" || exit 1; \
+	  $(DENO) task feed --port '$(FEED_PORT)' --rate 5 2>"$$work/feed.log" & feed=$$!; \
+	  exec 3<"$$work/feed.log"; \
+	  port=; \
+	  while IFS= read -r line <&3; do \
+	    printf '%s\n' "$$line" >&2; \
+	    case "$$line" in *"Feed listening on ws://"*) port=$${line##*:}; port=$${port%/}; break;; esac; \
+	  done; \
+	  if [ -z "$$port" ]; then \
+	    wait $$feed; code=$$?; \
+	    echo "make: the demo feed did not start; make run FEED_PORT=PORT runs it on another port (FEED_PORT=0 picks a free one)" >&2; \
+	    exit $$(( code == 0 ? 1 : code )); \
+	  fi; \
+	  cat <&3 >&2 & exec 3<&-; \
+	  if [ "$$port" != 8765 ]; then \
+	    conf="$$work/flume.conf"; \
+	    sed "s|ws://127.0.0.1:8765/|ws://127.0.0.1:$$port/|" conf/flume.conf >"$$conf" || exit 1; \
+	  fi; \
 	fi; \
-	$(DENO) task agent -n $(AGENT) -f $(CONF)
+	$(DENO) task agent -n '$(AGENT)' -f "$$conf"
+
+## install: PREFIX/bin/flume-ws (PREFIX=~/.local), which runs this checkout's main.ts with this Deno
+install: $(DENO)
+	@perms=$$($(DENO) eval 'const task = JSON.parse(Deno.readTextFileSync("deno.json")).tasks.agent; console.log(task.split(/\s+/).filter((a) => a.startsWith("--allow-")).join(" "))') && \
+	  [ -n "$$perms" ] || { echo "make: no --allow-* flags in deno.json's agent task" >&2; exit 1; }; \
+	mkdir -p '$(PREFIX)/bin' && \
+	{ printf '#!/bin/sh\n'; \
+	  printf '# flume-ws: written by `make install` in %s; runs its main.ts with Deno %s.\n' '$(CURDIR)' '$(DENO_VERSION)'; \
+	  printf '# Deno colours its messages even into pipes: no colour unless stdout and stderr are terminals.\n'; \
+	  printf 'if [ -z "$${NO_COLOR:-}" ] && { [ ! -t 1 ] || [ ! -t 2 ]; }; then NO_COLOR=1; export NO_COLOR; fi\n'; \
+	  printf "exec '%s' run %s --config '%s' '%s' \"\$$@\"\n" '$(abspath $(DENO))' "$$perms" '$(CURDIR)/deno.json' '$(CURDIR)/main.ts'; \
+	} >'$(PREFIX)/bin/.flume-ws.tmp' && \
+	chmod 755 '$(PREFIX)/bin/.flume-ws.tmp' && \
+	mv -f '$(PREFIX)/bin/.flume-ws.tmp' '$(PREFIX)/bin/flume-ws' && \
+	echo "Installed $(PREFIX)/bin/flume-ws (runs $(CURDIR)/main.ts)" >&2; \
+	case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; *) echo "note: $(PREFIX)/bin is not on PATH" >&2;; esac
+
+## uninstall: remove PREFIX/bin/flume-ws
+uninstall:
+	rm -f '$(PREFIX)/bin/flume-ws'
 
 ## test: formatting, lint, type check, then every test
 test: $(DENO)

@@ -1,5 +1,122 @@
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { UsageError } from "./usage_error.ts";
+
+/** The values node:util's `parseArgs` returns for `T` (strict, no positional arguments). */
+export type OptionValues<T extends ParseArgsOptionsConfig> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>
+>["values"];
+
+/** Options of {@linkcode parseOptions}. */
+export interface ParseOptionsOptions<T extends ParseArgsOptionsConfig> {
+  /** The subcommand, for the "Run flume-ws COMMAND --help" hint. */
+  readonly command: string;
+  /** The options, as node:util's `parseArgs` declares them. */
+  readonly options: T;
+}
+
+/**
+ * Parses a subcommand's options with node:util's `parseArgs` (strict, no
+ * positional arguments), plus a habit of getopt it lacks: an option's value
+ * may start with "-" (`--rate -5`, `--pass -x`) unless it is itself one of
+ * the options, so that a bad value is reported as one (`Invalid --rate "-5"`).
+ * Throws UsageError.
+ */
+export function parseOptions<T extends ParseArgsOptionsConfig>(
+  args: readonly string[],
+  { command, options }: ParseOptionsOptions<T>,
+): OptionValues<T> {
+  try {
+    return parseArgs({
+      args: joinDashValues(args, options),
+      options,
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    // "Option '-n, --name <value>' argument missing", "Option '-n' argument is ambiguous. …"
+    const missing = /^Option '(?:-\w, )?(--?[\w-]+)(?: <value>)?' argument (?:missing|is ambiguous)/
+      .exec(message);
+    if (missing === null) throw new UsageError(message, command);
+    const flag = missing[1];
+    const long = flag.startsWith("--")
+      ? flag
+      : `--${
+        Object.entries(options).find(([, o]) => `-${o.short}` === flag)?.[0] ?? flag.slice(1)
+      }`;
+    throw new UsageError(`Missing value for ${long}`, command);
+  }
+}
+
+/** Options of {@linkcode parseWholeNumber}. */
+export interface WholeNumberOptions {
+  /** The subcommand, for the "--help" hint. */
+  readonly command: string;
+  /** @default 0 */
+  readonly min?: number;
+  /** @default Number.MAX_SAFE_INTEGER */
+  readonly max?: number;
+  /** What a special value means, for the message: `0 picks a free port`. @default undefined */
+  readonly hint?: string;
+}
+
+/**
+ * The whole number `text` of option `--NAME`, within `min`..`max`; a
+ * UsageError naming the option and the range otherwise:
+ * `Invalid --port "99999": expected a whole number from 0 to 65535 (0 picks a free port)`.
+ */
+export function parseWholeNumber(name: string, text: string, options: WholeNumberOptions): number {
+  const { min = 0, max = Number.MAX_SAFE_INTEGER } = options;
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (value >= min && value <= max) return value;
+  const range = max === Number.MAX_SAFE_INTEGER ? `of ${min} or more` : `from ${min} to ${max}`;
+  const hint = options.hint ? ` (${options.hint})` : "";
+  throw new UsageError(
+    `Invalid --${name} "${text}": expected a whole number ${range}${hint}`,
+    options.command,
+  );
+}
+
+/**
+ * Rewrites `--name VALUE` and `-n VALUE` as `--name=VALUE` when VALUE starts
+ * with "-" and is not one of the options, which `parseArgs` would otherwise
+ * reject as ambiguous.
+ */
+function joinDashValues(args: readonly string[], options: ParseArgsOptionsConfig): string[] {
+  const entries = Object.entries(options);
+  const has = (name: string): boolean => Object.hasOwn(options, name);
+  const longOf = (arg: string): string | undefined => {
+    if (arg.startsWith("--")) return has(arg.slice(2)) ? arg.slice(2) : undefined;
+    return entries.find(([, o]) => o.short !== undefined && arg === `-${o.short}`)?.[0];
+  };
+  const isOption = (arg: string): boolean => {
+    if (arg.startsWith("--")) return arg === "--" || has(arg.slice(2).split("=")[0]);
+    return entries.some(([, o]) =>
+      o.short !== undefined &&
+      (arg === `-${o.short}` || (o.type === "string" && arg.startsWith(`-${o.short}`)))
+    );
+  };
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      out.push(...args.slice(i));
+      break;
+    }
+    const long = longOf(arg);
+    const next = args[i + 1];
+    if (
+      long !== undefined && options[long].type === "string" && next !== undefined &&
+      next.startsWith("-") && next !== "-" && !isOption(next)
+    ) {
+      out.push(`--${long}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
 
 /** Options shared by `agent` and `check`, spelled as flume-ng spells them. */
 export interface AgentArgs {
@@ -34,12 +151,7 @@ const OPTIONS = {
 
 /** Parses the arguments after `agent` or `check`; throws UsageError. */
 export function parseAgentArgs(command: string, args: readonly string[]): AgentArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: [...args], options: OPTIONS, strict: true }));
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err), command);
-  }
+  const values = parseOptions(args, { command, options: OPTIONS });
   const help = values.help === true;
   const sys: Record<string, string> = {};
   for (const define of values.define ?? []) {

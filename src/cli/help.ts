@@ -56,26 +56,33 @@ export const FEED_HELP =
   `Usage: flume-ws feed [--port 8765] [--rate N] [--count N] [--size BYTES] [--binary]
 
 A local WebSocket server for demos, tests and benchmarks. Every client gets
-synthetic market-data JSON ticks; any text a client sends is echoed back.
+synthetic market-data JSON ticks; any text a client sends is echoed back,
+except a subscription request (JSON whose "type", "op", "method", "event" or
+"action" is "subscribe" or "unsubscribe"), which is logged, not echoed.
 
 Options:
       --host HOST     address to listen on (default 127.0.0.1)
-  -p, --port PORT     port to listen on; 0 picks a free one (default 8765)
-      --rate N        messages per second per client; 0 = as fast as possible (default 10)
+  -p, --port PORT     port to listen on, 0 to 65535; 0 picks a free one (default 8765)
+      --rate N        messages per second per client, 0 to 1000000;
+                      0 = as fast as possible (default 10)
       --count N       messages per client, then quiet (default unlimited)
-      --size BYTES    pad each message to at least BYTES (default 0)
+      --size BYTES    pad each message to at least BYTES, at most 64 MiB (default 0)
       --binary        send binary frames instead of text
-  -h, --help          this help`;
+  -h, --help          this help
+
+Exit codes: 0 stopped by SIGINT/SIGTERM, 1 cannot listen (port in use, ...),
+2 bad arguments.`;
 
 /** `flume-ws keystore --help`. */
 export const KEYSTORE_HELP =
-  `Usage: flume-ws keystore -f PATH (--pass-env NAME | --pass PASSWORD) [options]
+  `Usage: flume-ws keystore -f PATH [--pass-env NAME | --pass PASSWORD] [options]
 
 Reads a keystore as the websocket source reads keyStorePath, keyStorePass
 and keyStoreType: JKS, JCEKS, PKCS12 (current or legacy encryption) or PEM.
 The real type comes from the file's content; the password is checked against
-the store's integrity digest (MAC) before anything is shown. Lists every
-entry: alias, kind, subject, issuer, validity.
+the store's integrity digest (MAC) before anything is shown. A PEM file needs
+a password only when its private key is encrypted. Lists every entry: alias,
+kind, subject, issuer, validity.
 
 Options:
   -f, --file PATH          the keystore (required)
@@ -92,5 +99,6 @@ Options:
 Examples:
   KS_PASS=changeit flume-ws keystore -f client.jks --pass-env KS_PASS
   flume-ws keystore -f truststore.p12 --pass-env KS_PASS --pem > ca.pem
+  flume-ws keystore -f ca.pem
 
 Exit codes: 0 read, 2 missing file, wrong password, damaged keystore or bad arguments.`;

@@ -1,13 +1,15 @@
-import { parseArgs } from "node:util";
 import {
   type CertificateInfo,
   clientKey,
+  detectKeyStoreType,
   type KeyStore,
   type KeyStoreEntry,
   KeyStoreError,
   keyStoreTypeOf,
+  parseKeyStore,
   readKeyStore,
 } from "../tls/keystore.ts";
+import { parseOptions } from "./args.ts";
 import type { Output } from "./fatal.ts";
 import { KEYSTORE_HELP } from "./help.ts";
 import { UsageError } from "./usage_error.ts";
@@ -18,31 +20,25 @@ const KIND_NAMES: Readonly<Record<KeyStoreEntry["kind"], string>> = {
   secretKey: "secret key (not used for TLS)",
 };
 
+const OPTIONS = {
+  file: { type: "string", short: "f" },
+  type: { type: "string" },
+  pass: { type: "string" },
+  "pass-env": { type: "string" },
+  "key-pass-env": { type: "string" },
+  alias: { type: "string" },
+  pem: { type: "boolean", default: false },
+  "private-key": { type: "boolean", default: false },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 /**
  * `flume-ws keystore`: lists a keystore's entries, or writes its
- * certificates (and, asked explicitly, a private key) as PEM.
+ * certificates (and, asked explicitly, a private key) as PEM. A PEM file
+ * needs no password unless its private key is encrypted.
  */
 export async function keystoreCommand(args: readonly string[], output: Output): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      options: {
-        file: { type: "string", short: "f" },
-        type: { type: "string" },
-        pass: { type: "string" },
-        "pass-env": { type: "string" },
-        "key-pass-env": { type: "string" },
-        alias: { type: "string" },
-        pem: { type: "boolean", default: false },
-        "private-key": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err), "keystore");
-  }
+  const values = parseOptions(args, { command: "keystore", options: OPTIONS });
   if (values.help) {
     output.out(KEYSTORE_HELP);
     return 0;
@@ -51,10 +47,16 @@ export async function keystoreCommand(args: readonly string[], output: Output): 
   if (values["private-key"] && !values.pem) {
     throw new UsageError("--private-key is written only with --pem", "keystore");
   }
-  const password = readPassword(values.pass, values["pass-env"]);
+  const path = values.file;
+  const given = readPassword(values.pass, values["pass-env"]);
   const keyPasswordEnv = values["key-pass-env"];
   const keyPassword = keyPasswordEnv === undefined ? undefined : envValue(keyPasswordEnv);
-  const store = await readKeyStore(values.file, { password, type: values.type });
+  // Read here rather than by readKeyStore, to see whether a password is needed at all.
+  const bytes = await Deno.readFile(path).catch(() => undefined);
+  const password = given ?? (bytes === undefined ? "" : passwordNotNeeded(path, bytes));
+  const store = bytes === undefined
+    ? await readKeyStore(path, { password, type: values.type }) // reports why it cannot read
+    : parseKeyStore(bytes, { password, type: values.type, path });
   if (values.pem) {
     for (
       const block of pemBlocks(store, {
@@ -74,16 +76,36 @@ export async function keystoreCommand(args: readonly string[], output: Output): 
   return 0;
 }
 
-/** The password from `--pass` or the variable `--pass-env` names; one of them is required. */
-function readPassword(pass: string | undefined, passEnv: string | undefined): string {
+/** The password from `--pass` or the variable `--pass-env` names, if either is given. */
+function readPassword(pass: string | undefined, passEnv: string | undefined): string | undefined {
   if (pass !== undefined && passEnv !== undefined) {
     throw new UsageError("Give the password once: --pass or --pass-env", "keystore");
   }
-  if (passEnv !== undefined) return envValue(passEnv);
-  if (pass === undefined) {
-    throw new UsageError("Missing password: --pass-env NAME (or --pass PASSWORD)", "keystore");
+  return passEnv !== undefined ? envValue(passEnv) : pass;
+}
+
+/**
+ * The empty password, for a store that needs none: a PEM file without an
+ * encrypted private key, or a file of no known type (whose reading says
+ * so). JKS, JCEKS and PKCS12 are checked against their password, and an
+ * encrypted PEM key opens only with one: for those, a UsageError.
+ */
+function passwordNotNeeded(path: string, bytes: Uint8Array): string {
+  const type = detectKeyStoreType(bytes);
+  if (type === undefined) return "";
+  if (type === "PEM") {
+    const text = new TextDecoder().decode(bytes);
+    if (!/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/.test(text)) return "";
+    throw new UsageError(
+      `Missing password for the encrypted private key in "${path}": ` +
+        "--pass-env NAME (or --pass PASSWORD)",
+      "keystore",
+    );
   }
-  return pass;
+  throw new UsageError(
+    `Missing password for ${type} keystore "${path}": --pass-env NAME (or --pass PASSWORD)`,
+    "keystore",
+  );
 }
 
 function envValue(name: string): string {

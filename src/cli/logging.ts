@@ -1,5 +1,6 @@
 import { configure, getLogger, type LogLevel, type LogRecord, reset } from "@logtape/logtape";
 import type { Log } from "../api/log.ts";
+import { writeAllSync } from "./write_sync.ts";
 
 /** Log levels as `-Dflume.root.logger=LEVEL,console` names them. */
 const LOG4J_LEVELS: Record<string, LogLevel | null> = {
@@ -29,16 +30,16 @@ export const LEVEL_NAMES: readonly string[] = Object.keys(LOG4J_LEVELS);
 
 /**
  * Configures LogTape once for the process: lines to stderr as
- * `2026-11-27 23:59:01.123 INFO  sink.l1: message`; `null` turns logging off.
+ * `2026-11-27 23:59:01.123 INFO  sink.l1: message`, without colour;
+ * `null` turns logging off. Once stderr's reader has gone (a closed pipe),
+ * lines are dropped and the process carries on.
  */
 export async function configureLogging(level: LogLevel | null): Promise<void> {
   await reset();
-  const encoder = new TextEncoder();
   await configure({
     sinks: {
       stderr(record: LogRecord): void {
-        let bytes = encoder.encode(formatRecord(record));
-        while (bytes.length > 0) bytes = bytes.subarray(Deno.stderr.writeSync(bytes));
+        writeAllSync(Deno.stderr, formatRecord(record));
       },
     },
     loggers: [

@@ -1,5 +1,6 @@
 import type { Log } from "../api/log.ts";
 import { marketTick } from "./market_data.ts";
+import { isSubscription } from "./subscription.ts";
 
 /** Options of the demo feed. */
 export interface FeedOptions {
@@ -30,10 +31,15 @@ export interface Feed {
 
 const ENCODER = new TextEncoder();
 
+/** The longest part of a subscription the feed's log shows. */
+const LOGGED_SUBSCRIPTION_CHARS = 200;
+
 /**
  * A local WebSocket server for demos, tests and benchmarks: sends synthetic
  * market-data JSON to each client at `rate` per second and echoes back any
- * text a client sends (so the seed's echo example works offline).
+ * text a client sends (so the seed's echo example works offline), except a
+ * subscription request (see {@linkcode isSubscription}): that is logged, not
+ * echoed, so that a subscribing client gets ticks only.
  */
 export function startFeed(options: FeedOptions): Promise<Feed> {
   const { log } = options;
@@ -57,7 +63,13 @@ export function startFeed(options: FeedOptions): Promise<Feed> {
       void send(socket, stop.signal);
     };
     socket.onmessage = (event: MessageEvent): void => {
-      if (typeof event.data === "string" && socket.readyState === WebSocket.OPEN) {
+      if (typeof event.data !== "string") return;
+      if (isSubscription(event.data)) {
+        const text = event.data.length > LOGGED_SUBSCRIPTION_CHARS
+          ? `${event.data.slice(0, LOGGED_SUBSCRIPTION_CHARS)}…`
+          : event.data;
+        log.info(`Subscription received (every client gets every tick): ${text}`);
+      } else if (socket.readyState === WebSocket.OPEN) {
         socket.send(event.data);
       }
     };

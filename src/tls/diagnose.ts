@@ -1,5 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import tls from "node:tls";
+import { explainNetworkError } from "../util/net_errors.ts";
 import type { ClientCertificate } from "./client_certificate.ts";
 
 /** What `check --connect` tries for one source. */
@@ -35,7 +36,9 @@ interface PeerCertificate {
  */
 export async function diagnoseTls(target: TlsTarget, timeoutMs = 10_000): Promise<TlsVerdict> {
   const peer = await peerCertificate(target, timeoutMs).catch((err: Error) => err);
-  if (peer instanceof Error) return { ok: false, text: `FAILED: ${networkCause(peer)}` };
+  if (peer instanceof Error) {
+    return { ok: false, text: `FAILED: ${explainNetworkError(peer, target)}` };
+  }
   const about = `server certificate "${peer.subject}" issued by "${peer.issuer}", ` +
     `valid until ${peer.validTo}`;
   if (target.trustAll) {
@@ -117,13 +120,6 @@ function name(certificateName: object | undefined): string {
   const cn = dn.CN;
   if (cn) return Array.isArray(cn) ? cn.join(", ") : cn;
   return Object.entries(dn).map(([k, v]) => `${k}=${v}`).join(", ");
-}
-
-function networkCause(err: Error): string {
-  const code = (err as { code?: string }).code;
-  if (code === "ECONNREFUSED" || /refused/i.test(err.message)) return "connection refused";
-  if (code === "ENOTFOUND") return "host not found";
-  return err.message;
 }
 
 function tlsCause(err: unknown, target: TlsTarget, peer: PeerCertificate): string {

@@ -96,7 +96,8 @@ Deno.test("check --connect gives one verdict per source, with the exact cause", 
       servers.pop();
       const { code, verdict } = await checkConnect(conf(url, TRUST));
       strictEqual(code, 1);
-      match(verdict, /FAILED: connection refused/);
+      const { port } = new URL(url);
+      match(verdict, new RegExp(`FAILED: connection refused by 127\\.0\\.0\\.1:${port}$`));
     });
   } finally {
     for (const server of servers) await server.close();

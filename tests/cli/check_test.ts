@@ -141,7 +141,10 @@ Deno.test("check exits 2 with a clear message when the file or agent is wrong", 
       const result = await runCli(["check", "-n", "a1", "-f", missing]);
       equal(result.code, 2);
       assertNoStackTrace(result);
-      assertLine(result.stderr, `${missing}: error: Cannot read configuration file: file not found`);
+      assertLine(
+        result.stderr,
+        `${missing}: error: Cannot read configuration file: file not found`,
+      );
       match(result.stderr, /hint: pass the path of a flume\.conf with -f/);
     });
     await t.step("a directory instead of a file", async () => {

@@ -72,3 +72,21 @@ Deno.test("a message larger than maxMessageSize is refused, counted, logged; the
     await server.close();
   }
 });
+
+Deno.test("a refused connection is logged in plain words, naming the host and port", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  listener.close(); // nothing listens there now: every connect is refused
+  const h = sourceHarness({ endpoint: `ws://127.0.0.1:${port}/`, ...FAST });
+  try {
+    await h.source.start();
+    await eventually(() => h.counters.get("ConnectionFailedCount") >= 1, "a failed connect");
+    const warning = h.log.messages("warn").find((m) => m.startsWith("Cannot connect"));
+    strictEqual(
+      warning,
+      `Cannot connect to ws://127.0.0.1:${port}/: connection refused by 127.0.0.1:${port}`,
+    );
+  } finally {
+    await h.source.stop();
+  }
+});

@@ -1,6 +1,6 @@
 import type { ConnectVerdict } from "../../api/component.ts";
-import { errorMessage } from "../../util/errors.ts";
 import { diagnoseTls } from "../../tls/diagnose.ts";
+import { explainNetworkError } from "../../util/net_errors.ts";
 import type { TlsMaterial } from "./tls_material.ts";
 
 /**
@@ -31,7 +31,6 @@ export async function diagnoseEndpoint(
     conn.close();
     return { ok: true, text: "OK: TCP connection (ws://: no TLS to check)" };
   } catch (err) {
-    const refused = err instanceof Deno.errors.ConnectionRefused;
-    return { ok: false, text: `FAILED: ${refused ? "connection refused" : errorMessage(err)}` };
+    return { ok: false, text: `FAILED: ${explainNetworkError(err, { hostname, port })}` };
   }
 }

@@ -6,6 +6,7 @@ import type { Log } from "../../api/log.ts";
 import type { Source, SourceSender } from "../../api/source.ts";
 import { explainTlsFailure } from "../../tls/explain.ts";
 import { Backoff } from "../../util/backoff.ts";
+import { explainNetworkError, networkTargetOf } from "../../util/net_errors.ts";
 import { peerLine, peerText } from "../../util/peer_text.ts";
 import { redactUrl } from "../../util/redact.ts";
 import { type ConnectionOutcome, runConnection } from "./connection.ts";
@@ -205,6 +206,11 @@ export class WebSocketSource implements Source {
     );
   }
 
+  /** A connection failure in plain words: `host not found: NAME`, `connection refused by …`. */
+  #explain(cause: string): string {
+    return explainNetworkError(cause, networkTargetOf(this.#options.endpoint));
+  }
+
   #report(outcome: ConnectionOutcome, stopping: boolean): void {
     const { log, counters } = this.#options;
     if (!outcome.opened) {
@@ -212,7 +218,9 @@ export class WebSocketSource implements Source {
       if (!stopping) {
         log.warn(
           `Cannot connect to ${this.#where}: ${
-            explainTlsFailure(peerLine(outcome.cause ?? "connection failed", CAUSE_MAX))
+            explainTlsFailure(
+              peerLine(this.#explain(outcome.cause ?? "connection failed"), CAUSE_MAX),
+            )
           }`,
         );
       }
@@ -232,7 +240,9 @@ export class WebSocketSource implements Source {
     }
     // The reason and the error text come from the peer: escaped, so they cannot forge log lines.
     const reason = outcome.reason ? ` "${peerText(outcome.reason)}"` : "";
-    const cause = outcome.cause && !stopping ? `: ${peerLine(outcome.cause, CAUSE_MAX)}` : "";
+    const cause = outcome.cause && !stopping
+      ? `: ${peerLine(this.#explain(outcome.cause), CAUSE_MAX)}`
+      : "";
     const detail = `code ${code}${reason}${cause}, ${outcome.messages} message(s)`;
     if (stopping || code === 1000) log.info(`Connection to ${this.#where} closed: ${detail}`);
     else log.warn(`Connection to ${this.#where} lost: ${detail}`);
