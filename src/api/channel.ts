@@ -44,6 +44,8 @@ export interface Channel {
   readonly capacity: number;
   /** Most events one transaction may put or take. */
   readonly transactionCapacity: number;
+  /** True when the events survive a restart (the file channel): undelivered ones are kept, not lost. */
+  readonly durable?: boolean;
   /** Opens the channel (files, locks). */
   start(): Promise<void>;
   /** Closes the channel. */

@@ -81,6 +81,8 @@ export class StoreChannel<T> implements Channel {
   #opened = false;
   /** Puts of commits under way: room they claimed while the store commits (it may be async). */
   #reserved = 0;
+  /** How often stop() ran: a commit waiting for room gives up when the channel stops. */
+  #stops = 0;
 
   /** A channel over `store`. */
   constructor(
@@ -115,6 +117,7 @@ export class StoreChannel<T> implements Channel {
   async stop(): Promise<void> {
     const wasOpen = this.#opened;
     this.#opened = false;
+    this.#stops++;
     if (!this.#options.alwaysOpen) this.#session = undefined;
     this.#roomWaiters.wakeAll();
     this.#readers.wakeAll();
@@ -168,11 +171,16 @@ export class StoreChannel<T> implements Channel {
       (store.fits?.(puts, takes) ?? true);
     if (puts.length > 0 && !fits()) {
       const deadline = this.#clock.now() + this.keepAliveMs;
+      const stops = this.#stops;
       // The last fits() and the commit below run with no await between them, so
       // two commits woken by the same take cannot both claim the room it freed.
       do {
         await this.#waitForRoom(deadline);
         this.#require(session);
+        if (this.#stops !== stops) {
+          // A channel usable while stopped (memory) keeps its session: end the wait anyway.
+          throw new ChannelError(`Channel "${this.name}" stopped while a commit waited for room`);
+        }
       } while (!fits());
     }
     const refusal = puts.length > 0 ? store.refusal?.(puts, takes) : undefined;

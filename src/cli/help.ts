@@ -28,7 +28,7 @@ Options:
                            sets the log level (TRACE DEBUG INFO WARN ERROR OFF)
       --no-reload-conf     accepted for compatibility: the file is read once
       --plugins-path DIR   accepted for compatibility: components are built in
-      --drain-timeout SEC  how long sinks may drain at shutdown (default 5)
+      --drain-timeout SEC  how long the whole shutdown may drain (default 5)
   -h, --help               this help
 
 Exit codes: 0 stopped cleanly, 1 runtime failure, 2 invalid configuration or arguments.`;

@@ -7,9 +7,17 @@ import type { AgentConfig } from "../config/agent_config.ts";
 import { buildChannel, buildSink, buildSource, type RunningSource } from "./components.ts";
 import { DefaultSinkProcessor } from "./default_sink_processor.ts";
 import { PollingRunner } from "./polling_runner.ts";
+import { errorMessage } from "../util/errors.ts";
 
 /** How long a busy sink runner may keep the event loop: see the runner's options. */
 const SINK_YIELD_EVERY_MS = 250;
+/**
+ * How long stop() waits, once the drain has ended, for a sink's batch in
+ * progress (and a source's own stop) before it goes on without them.
+ */
+const STOP_GRACE_MS = 500;
+
+/** A channel that may say its events survive a restart (the file channel does). */
 
 /** Collaborators of an Agent. */
 export interface AgentOptions {
@@ -22,7 +30,10 @@ export interface AgentOptions {
 
 /** Options of {@linkcode Agent.stop}. */
 export interface StopOptions {
-  /** How long sinks may drain the channels after the sources stop. @default 5000 */
+  /**
+   * How long the whole drain may take: the sources handing their backlogs
+   * over and the sinks draining the channels. @default 5000
+   */
   readonly drainTimeoutMs?: number;
   /** Aborting ends the drain at once (a second signal). */
   readonly signal?: AbortSignal;
@@ -96,27 +107,114 @@ export class Agent {
   }
 
   /**
-   * Stops the sources, lets the sinks drain the channels for at most
-   * `drainTimeoutMs` (or until `signal` aborts), then stops sinks and channels.
+   * Stops the sources and lets the sinks drain the channels, both for at
+   * most `drainTimeoutMs` in all (or until `signal` aborts): a source's
+   * backlog goes on into the channels meanwhile. Then it stops the sinks,
+   * waiting at most STOP_GRACE_MS for a batch in progress (and for sources
+   * still stopping), and the channels. What is not delivered by then is
+   * counted and logged: dropped from a source's backlog (by its sender),
+   * kept by a durable channel (which says how many as it closes), or lost
+   * with a memory channel.
    */
   async stop(options: StopOptions = {}): Promise<void> {
-    for (const source of this.sources) await source.stop();
-    const left = await this.#drain(options.drainTimeoutMs ?? 5000, options.signal);
-    if (left > 0) this.#log.warn(`Stopping with ${left} event(s) still in channels`);
-    for (const runner of this.#runners) await runner.stop();
-    for (const sink of this.sinks) await sink.stop();
-    for (const channel of this.channels.values()) await channel.stop();
+    const clock = this.#clock;
+    const drainMs = options.drainTimeoutMs ?? 5000;
+    const ended = new AbortController();
+    const forced = options.signal;
+    const onForced = (): void => ended.abort();
+    if (forced?.aborted) ended.abort();
+    forced?.addEventListener("abort", onForced, { once: true });
+    const timeout = clock.sleep(drainMs, ended.signal).then(() => ended.abort());
+    try {
+      for (const source of this.sources) source.sender.handOverUntil(ended.signal);
+      const closing = this.sources.map((source) => this.#stopSource(source));
+      await this.#drain(Promise.all(closing), ended.signal);
+      ended.abort();
+      await timeout;
+      const left = this.#drainedChannels().reduce((n, c) => n + c.size(), 0);
+      if (left > 0) this.#log.warn(`Stopping with ${left} event(s) still in channels`);
+      const grace = new AbortController();
+      const graceOver = clock.sleep(STOP_GRACE_MS, grace.signal).then(() => false);
+      const within = (work: Promise<unknown>): Promise<boolean> =>
+        Promise.race([work.then(() => true), graceOver]);
+      const [sinksDone, sourcesDone] = await Promise.all([
+        Promise.all(this.#runners.map((runner) => within(runner.stop()))),
+        Promise.all(closing.map(within)),
+      ]);
+      grace.abort();
+      await this.#stopSinks(sinksDone);
+      this.#reportLost();
+      for (const channel of this.channels.values()) await channel.stop();
+      for (const [i, source] of this.sources.entries()) {
+        if (!sourcesDone[i]) {
+          this.#log.warn(`Source ${source.name} did not stop in time: not waiting for it`);
+        }
+      }
+    } finally {
+      forced?.removeEventListener("abort", onForced);
+    }
     this.#log.info(`Agent ${this.name} stopped`);
   }
 
-  /** Waits until the channels that sinks drain are empty; returns what is left. */
-  async #drain(timeoutMs: number, signal?: AbortSignal): Promise<number> {
-    const drained = [...new Set(this.sinks.map((s) => s.channel))];
-    const held = (): number => drained.reduce((n, c) => n + c.size(), 0);
-    const deadline = this.#clock.now() + timeoutMs;
-    while (held() > 0 && this.#clock.now() < deadline && !signal?.aborted) {
-      await this.#clock.sleep(Math.min(20, deadline - this.#clock.now()), signal);
+  /** Stops a source; resolves with the events its sender dropped, never rejects. */
+  async #stopSource(source: RunningSource): Promise<number> {
+    try {
+      return await source.stop();
+    } catch (err) {
+      this.#log.error(`Source ${source.name} failed to stop: ${errorMessage(err)}`);
+      return 0;
     }
-    return held();
+  }
+
+  /** The channels that sinks drain. */
+  #drainedChannels(): Channel[] {
+    return [...new Set(this.sinks.map((s) => s.channel))];
+  }
+
+  /**
+   * Waits until every source has handed its backlog over and the channels
+   * that sinks drain are empty, or until `signal` aborts.
+   */
+  async #drain(sourcesStopped: Promise<unknown>, signal: AbortSignal): Promise<void> {
+    let stopped = false;
+    void sourcesStopped.then(() => stopped = true);
+    const drained = this.#drainedChannels();
+    const held = (): number => drained.reduce((n, c) => n + c.size(), 0);
+    while (!signal.aborted && (!stopped || held() > 0)) {
+      await this.#clock.sleep(20, signal);
+    }
+  }
+
+  /**
+   * Stops the sinks whose runner stopped (`stopped`, by index). A sink still
+   * busy is left running, not closed under its batch: its events stay in
+   * its channel until that batch commits.
+   */
+  async #stopSinks(stopped: readonly boolean[]): Promise<void> {
+    for (const [i, sink] of this.sinks.entries()) {
+      if (stopped[i]) {
+        await sink.stop();
+        continue;
+      }
+      this.#log.warn(
+        `Sink ${sink.name} is still delivering a batch ${STOP_GRACE_MS} ms after the drain: ` +
+          `stopping without it; its events stay in channel "${sink.channel.name}" until it commits`,
+      );
+    }
+  }
+
+  /**
+   * Logs the events that memory channels still hold: they are lost. A
+   * durable channel keeps its events and says how many as it closes.
+   */
+  #reportLost(): void {
+    for (const channel of this.channels.values()) {
+      const size = channel.size();
+      if (size === 0 || channel.durable) continue;
+      this.#log.error(
+        `Channel ${channel.name} holds its events in memory: ${size} undelivered event(s) ` +
+          `are lost`,
+      );
+    }
   }
 }

@@ -56,8 +56,16 @@ export class Sender implements SourceSender {
   #batch: Event[] | undefined;
   readonly #committed = new Set<Channel>();
   #delivering: Promise<void> | undefined;
+  /** A put of the current batch is under way (the channels have not answered it yet). */
+  #putting = false;
   #scheduled = false;
+  /** Aborted at close: no new events, waits for room end. */
   readonly #stop = new AbortController();
+  /** Aborted when the sender stops putting: at close, or once its hand-over ends. */
+  readonly #halt = new AbortController();
+  /** Set by handOverUntil(): close() goes on putting the backlog until this aborts. */
+  #handOver: AbortSignal | undefined;
+  #closing: Promise<number> | undefined;
   #unreported = 0;
   /**
    * How many waiting events start a put during a flood: MIN_FLUSH_AT, grown
@@ -170,12 +178,32 @@ export class Sender implements SourceSender {
   }
 
   /**
-   * Stops retrying: waits for a put in progress, then tries once more to
-   * hand over what is left. What the channel still refuses is dropped,
-   * counted and logged; returns that count.
+   * Makes {@linkcode Sender.close} go on putting the backlog into the
+   * channels, with retries, while the sinks drain them, until the backlog
+   * is empty or `signal` aborts (the agent's drain timeout), instead of
+   * waiting for the put in progress and trying once more. Call it before
+   * close().
    */
-  async close(): Promise<number> {
+  handOverUntil(signal: AbortSignal): void {
+    this.#handOver = signal;
+  }
+
+  /**
+   * Takes no more events and hands the backlog over: by default it waits
+   * for a put in progress, then tries once more; after
+   * {@linkcode Sender.handOverUntil} it goes on until that signal. What the
+   * channels have not accepted then is dropped, counted and logged; returns
+   * that count. Calling it again returns the same answer.
+   */
+  close(): Promise<number> {
+    return this.#closing ??= this.#handOver
+      ? this.#closeHandingOver(this.#handOver)
+      : this.#close();
+  }
+
+  async #close(): Promise<number> {
     this.#stop.abort();
+    this.#halt.abort();
     this.#wake();
     await this.#delivering;
     while (this.#scheduled) await new Promise((resolve) => setImmediate(resolve));
@@ -195,10 +223,83 @@ export class Sender implements SourceSender {
         break;
       }
     }
+    this.#finishClose();
+    return left;
+  }
+
+  /**
+   * close() after handOverUntil(): puts the backlog, retrying, until it is
+   * empty or `until` aborts; then drops what is left without waiting for a
+   * put in progress (a commit that waits for room can wait keep-alive
+   * seconds): that put's events are counted when it ends, accepted or
+   * dropped.
+   */
+  async #closeHandingOver(until: AbortSignal): Promise<number> {
+    this.#stop.abort();
+    this.#wake();
+    if (!until.aborted) {
+      const ended = Promise.withResolvers<void>();
+      const onEnd = (): void => ended.resolve();
+      until.addEventListener("abort", onEnd, { once: true });
+      try {
+        while (this.size > 0 && !until.aborted) {
+          this.#delivering ??= this.#deliver(true);
+          await Promise.race([this.#delivering, ended.promise]);
+        }
+      } finally {
+        until.removeEventListener("abort", onEnd);
+      }
+    }
+    this.#halt.abort();
+    while (this.#scheduled) await new Promise((resolve) => setImmediate(resolve));
+    await this.#summary;
+    // Between two puts the loop ends at once now that it is halted.
+    if (!this.#putting) await this.#delivering;
+    const putting = this.#putting ? this.#batch?.length ?? 0 : 0;
+    const left = this.size - putting;
+    if (left > 0) {
+      while (this.#queue.length > 0) this.#queue.shift();
+      if (!this.#putting) this.#batch = undefined;
+      this.#options.log.error(
+        `Drain timeout: dropped ${left} event(s) of the backlog that the channels had not ` +
+          `accepted` +
+          (putting > 0
+            ? `; ${putting} more are in a put still under way: counted when it ends ` +
+              `(lost if the agent exits first)`
+            : ""),
+      );
+      this.#options.counters.add("EventDroppedCount", left);
+      this.#options.counters.add("ChannelWriteFail", left);
+    }
+    if (putting > 0) void this.#settleLatePut(putting);
+    this.#finishClose();
+    return left;
+  }
+
+  /**
+   * Counts the outcome of the put that was under way when the hand-over
+   * ended: its events are accepted (logged) or dropped (counted and logged).
+   */
+  async #settleLatePut(putting: number): Promise<void> {
+    const before = this.#acceptedTotal;
+    await this.#delivering;
+    const accepted = Math.min(putting, this.#acceptedTotal - before);
+    const { log, counters } = this.#options;
+    if (accepted > 0) {
+      log.info(`${accepted} event(s) put at the drain timeout were accepted after all`);
+    }
+    const dropped = putting - accepted;
+    if (dropped === 0) return;
+    counters.add("EventDroppedCount", dropped);
+    counters.add("ChannelWriteFail", dropped);
+    log.error(`Stopping: dropped ${dropped} event(s) whose put the channels refused at shutdown`);
+  }
+
+  /** Reports drops not yet reported and answers the sendBatch() calls still waiting. */
+  #finishClose(): void {
     if (this.#unreported > 0) this.#warnDrops();
     for (const waiter of this.#waiters) waiter.resolve(false);
     this.#waiters = [];
-    return left;
   }
 
   /** Delivers what is waiting after this turn of the event loop (a trickle). */
@@ -207,7 +308,7 @@ export class Sender implements SourceSender {
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
-      if (!this.#delivering && !this.#stop.signal.aborted && this.size > 0) {
+      if (!this.#delivering && !this.#halt.signal.aborted && this.size > 0) {
         this.#delivering = this.#deliver(true);
       }
     });
@@ -228,6 +329,7 @@ export class Sender implements SourceSender {
       this.#options.counters.add("AppendBatchReceivedCount");
     }
     const started = this.#options.clock.now();
+    this.#putting = true;
     try {
       await this.#processor.processEventBatch(this.#batch, { skip: this.#committed });
       const slow = this.#options.clock.now() - started >= SLOW_PUT_MS;
@@ -237,6 +339,8 @@ export class Sender implements SourceSender {
     } catch (err) {
       if (err instanceof BatchPutError) { for (const c of err.committed) this.#committed.add(c); }
       throw err;
+    } finally {
+      this.#putting = false;
     }
     const c = this.#options.counters;
     c.add("EventAcceptedCount", this.#batch.length);
@@ -268,7 +372,7 @@ export class Sender implements SourceSender {
       maxMs: this.#options.maxRetryMs ?? 5000,
     });
     try {
-      while (this.size > 0 && !this.#stop.signal.aborted) {
+      while (this.size > 0 && !this.#halt.signal.aborted) {
         if (!all && !this.#batch && this.#queue.length < this.#flushAt) {
           this.#scheduleFlush();
           break;
@@ -278,6 +382,7 @@ export class Sender implements SourceSender {
           backoff.reset();
         } catch (err) {
           counters.add("ChannelWriteFail");
+          if (this.#halt.signal.aborted) break; // closing: close() says what became of them
           this.#shrinkToRoom();
           const wait = backoff.next();
           if (backoff.failures === 1 || wait === (this.#options.maxRetryMs ?? 5000)) {
@@ -286,7 +391,7 @@ export class Sender implements SourceSender {
                 `the backlog; retrying in ${wait} ms: ${errorMessage(err)}`,
             );
           }
-          await clock.sleep(wait, this.#stop.signal);
+          await clock.sleep(wait, this.#halt.signal);
         }
       }
     } finally {

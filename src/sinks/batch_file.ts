@@ -70,6 +70,15 @@ export class BatchFile {
     this.#size += bytes.length;
   }
 
+  /**
+   * Whether the file has been deleted (no name links to it any more), so
+   * that what it holds is gone once it is closed; false where the platform
+   * does not count links.
+   */
+  isDeleted(): boolean {
+    return this.#file.statSync().nlink === 0;
+  }
+
   /** Closes the file. */
   close(): void {
     this.#file.close();

@@ -16,6 +16,7 @@ import {
 import type { Delivery, SinkWriter } from "../api/sink.ts";
 import { errorMessage } from "../util/errors.ts";
 import { didYouMean } from "../util/suggest.ts";
+import { ProblemLog } from "./_problem_log.ts";
 import { BatchFile } from "./batch_file.ts";
 import { defaultFileName } from "./path_manager.ts";
 import {
@@ -78,13 +79,17 @@ export const FILE_ROLL_SINK = defineSink({
   batchSizeProperty: "sink.batchSize",
   properties: FILE_ROLL_PROPERTIES,
   check: checkFileRollSettings,
-  create: ({ config, counters, log, clock }) => {
+  directories: (config) => [
+    { property: "sink.directory", path: config["sink.directory"], exclusive: false },
+  ],
+  create: ({ config, counters, log, clock, channel }) => {
     const serializer = findSerializer(config["sink.serializer"]);
     if (!serializer) throw new RangeError(`Unknown serializer "${config["sink.serializer"]}"`);
     return new FileRollSink({
       counters,
       log,
       clock,
+      channel,
       directory: config["sink.directory"],
       rollIntervalMs: config["sink.rollInterval"],
       prefix: config["sink.pathManager.prefix"],
@@ -147,6 +152,8 @@ export interface FileRollSinkOptions {
   readonly counters: CounterGroup<SinkCounter>;
   readonly log: Log;
   readonly clock: Clock;
+  /** The channel the sink drains, for messages. @default "the channel" */
+  readonly channel?: string;
   /** Where the files go; created by `start()` when missing. */
   readonly directory: string;
   /** How events become bytes. */
@@ -163,6 +170,10 @@ export interface FileRollSinkOptions {
 
 /** The answer for a batch on disk. */
 const WRITTEN: Delivery = Object.freeze({ outcome: "commit" });
+/** The answer for a batch that found the disk full: back into the channel, retried after a backoff. */
+const NO_SPACE: Delivery = Object.freeze({ outcome: "rollback", backoff: true, failed: 1 });
+/** Error codes of a write that failed for want of space: the disk, or the user's quota. */
+const NO_SPACE_CODES: ReadonlySet<string> = new Set(["ENOSPC", "EDQUOT"]);
 
 /**
  * Flume's RollingFileSink: writes each batch of events to the current file
@@ -183,12 +194,20 @@ export class FileRollSink implements SinkWriter {
   readonly #rollMs: number;
   readonly #prefix: string;
   readonly #extension: string;
+  readonly #channel: string;
   /** The start time that names this run's files; set by `start()`. */
   #series: number | undefined;
   /** The number of the last file opened (or skipped) in the series. */
   #index = 0;
   #file: BatchFile | undefined;
   #openedAt = 0;
+  /** Events written to the current file. */
+  #fileEvents = 0;
+  /** Failed writes since the last one that succeeded, and when the first of them failed. */
+  #failures = 0;
+  #failingSince = 0;
+  /** Says a full disk once, not at every retry. */
+  readonly #problems: ProblemLog;
 
   /** A writer into files in `options.directory`. */
   constructor(options: FileRollSinkOptions) {
@@ -201,6 +220,8 @@ export class FileRollSink implements SinkWriter {
     this.#rollMs = options.rollIntervalMs;
     this.#prefix = options.prefix;
     this.#extension = options.extension;
+    this.#channel = options.channel === undefined ? "the channel" : `channel "${options.channel}"`;
+    this.#problems = new ProblemLog(options.log, options.clock);
   }
 
   /** The file batches go to now, if one is open. */
@@ -239,10 +260,34 @@ export class FileRollSink implements SinkWriter {
   /**
    * Writes the batch to the current file (opened if needed) and flushes it
    * to disk. A failure throws: the framework rolls the events back into the
-   * channel, in order, and the runner backs off.
+   * channel, in order, and the runner backs off. A full disk (ENOSPC,
+   * EDQUOT) rolls back and backs off the same way without throwing, so that
+   * it is logged once (then once a minute while it lasts) instead of at
+   * every retry; the first write that succeeds again says so.
    */
   async deliver(events: readonly Event[]): Promise<Delivery> {
-    await this.#write(events);
+    let path: string;
+    try {
+      path = await this.#write(events);
+    } catch (err) {
+      if (this.#failures++ === 0) this.#failingSince = this.#clock.now();
+      if (!isNoSpace(err)) throw err;
+      this.#problems.report(
+        "no space",
+        `${errorMessage(err)}; the ${events.length} event(s) stay in ${this.#channel} and are ` +
+          `written again once there is space (logged once a minute while the disk is full)`,
+      );
+      return NO_SPACE;
+    }
+    if (this.#failures > 0) {
+      const seconds = ((this.#clock.now() - this.#failingSince) / 1000).toFixed(1);
+      this.#log.info(
+        `Writing resumed: ${events.length} event(s) written to "${path}" after ` +
+          `${this.#failures} failed attempt(s) over ${seconds} s`,
+      );
+      this.#failures = 0;
+      this.#problems.reset();
+    }
     return WRITTEN;
   }
 
@@ -255,6 +300,7 @@ export class FileRollSink implements SinkWriter {
     const file = this.#file ?? await this.#openNext(events.length);
     try {
       await file.append(chunks);
+      this.#fileEvents += events.length;
     } catch (err) {
       if (file.damage) {
         this.#log.error(`"${file.path}" ${file.damage}: the next batch goes to a new file`);
@@ -273,6 +319,7 @@ export class FileRollSink implements SinkWriter {
     if (this.#series === undefined) {
       throw new Error(`Sink writing to "${this.directory}" is not started`);
     }
+    let recreated = false;
     for (let attempt = 1;; attempt++) {
       const path = join(
         this.directory,
@@ -291,6 +338,10 @@ export class FileRollSink implements SinkWriter {
           this.#index++;
           continue;
         }
+        if (err instanceof Deno.errors.NotFound && !recreated) {
+          recreated = await this.#recreateDirectory(count);
+          if (recreated) continue;
+        }
         this.#counters.add("ConnectionFailedCount");
         throw new Error(
           `Failed to open "${path}" for ${count} event(s): ${errorMessage(err)}`,
@@ -299,17 +350,36 @@ export class FileRollSink implements SinkWriter {
       }
       this.#index++;
       this.#openedAt = this.#clock.now();
+      this.#fileEvents = 0;
       this.#counters.add("ConnectionCreatedCount");
       this.#log.debug(`Opened "${path}"`);
       return this.#file;
     }
   }
 
-  /** Closes the current file, if one is open. Its batches are on disk already. */
+  /**
+   * Closes the current file, if one is open. Its batches are on disk
+   * already, unless the file was deleted meanwhile: then they are gone, and
+   * that is logged with their count.
+   */
   #closeFile(): void {
     const file = this.#file;
     if (!file) return;
     this.#file = undefined;
+    const events = this.#fileEvents;
+    this.#fileEvents = 0;
+    let deleted = false;
+    try {
+      deleted = events > 0 && file.isDeleted();
+    } catch (err) {
+      this.#log.warn(`Cannot tell whether "${file.path}" still exists: ${errorMessage(err)}`);
+    }
+    if (deleted) {
+      this.#log.warn(
+        `"${file.path}" was deleted while open: the ${events} event(s) written to it, ` +
+          `already taken from the channel, are lost with it`,
+      );
+    }
     try {
       file.close();
       this.#counters.add("ConnectionClosedCount");
@@ -318,6 +388,33 @@ export class FileRollSink implements SinkWriter {
       this.#counters.add("ConnectionFailedCount");
       this.#log.warn(`Failed to close "${file.path}": ${errorMessage(err)}`);
     }
+  }
+
+  /**
+   * Creates the directory again when it was removed while the sink ran;
+   * false when it is there (something else failed the open).
+   */
+  async #recreateDirectory(count: number): Promise<boolean> {
+    try {
+      await Deno.stat(this.directory);
+      return false;
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) return false;
+    }
+    try {
+      await Deno.mkdir(this.directory, { recursive: true });
+    } catch (err) {
+      this.#counters.add("ConnectionFailedCount");
+      throw new Error(
+        `Cannot recreate sink.directory "${this.directory}" for ${count} event(s): ` +
+          errorMessage(err),
+        { cause: err },
+      );
+    }
+    this.#log.warn(
+      `Recreated directory ${this.directory}: it was removed while the sink was running`,
+    );
+    return true;
   }
 
   /** Creates the directory when it is missing; rejects when the path is not a directory. */
@@ -341,4 +438,13 @@ export class FileRollSink implements SinkWriter {
     }
     this.#log.info(`Created directory ${this.directory}`);
   }
+}
+
+/** Whether `err`, or an error it was caused by, is a write that failed for want of space. */
+function isNoSpace(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && NO_SPACE_CODES.has(code)) return true;
+  }
+  return false;
 }

@@ -193,3 +193,22 @@ Deno.test("MEMORY_CHANNEL builds a MemoryChannel from flume.conf properties", as
     equal(ch.byteLimit, 900);
   });
 });
+
+Deno.test("MemoryChannel: stop ends a commit waiting for room at once, not after keep-alive", async () => {
+  const clock = new FakeClock();
+  const channel = memoryChannel({ capacity: 1, transactionCapacity: 1, keepAlive: 30 }, clock);
+  await channel.start();
+  const first = channel.getTransaction();
+  first.begin();
+  first.put(sized(1));
+  await first.commit();
+  first.close();
+  const tx = channel.getTransaction();
+  tx.begin();
+  tx.put(sized(1));
+  const refused = rejects(tx.commit(), /Channel "c1" stopped while a commit waited for room/);
+  await clock.nextSleep(); // the commit waits for room (keep-alive 30 s on a clock that stands still)
+  await channel.stop();
+  await refused;
+  tx.close();
+});

@@ -2,7 +2,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { ChannelError } from "../../api/channel.ts";
 import { errorMessage } from "../../util/errors.ts";
 import type { Event } from "../../api/event.ts";
-import type { WireRow } from "./store_protocol.ts";
+import { StoreFullError, type WireRow } from "./store_protocol.ts";
 
 /** The database's file name in the first data directory. */
 export const DATABASE_FILE = "flume-ws-channel.db";
@@ -15,11 +15,29 @@ const SCHEMA_VERSION = 1;
 const PAGE_SIZE = 65536;
 /** Rows per multi-row INSERT: one call per 32 events instead of 32 calls. */
 const INSERT_CHUNK = 32;
+/** SQLite's own bound of the write-ahead log, in pages: the log is never let grow beyond it. */
+const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
+/** SQLite's result code for a write that found the disk full. */
+const SQLITE_FULL = 13;
 const SCHEMA = "CREATE TABLE events (" +
   "seq INTEGER PRIMARY KEY, headers TEXT NOT NULL, body BLOB NOT NULL) STRICT";
 
 /** A put as the store writes it: headers as JSON, body bytes. */
 export type StoredPut = readonly [headers: string, body: Uint8Array];
+
+/** Options of {@linkcode EventStore.open}. */
+export interface EventStoreOptions {
+  /**
+   * Most bytes the write-ahead log grows to before it is checkpointed into
+   * the database, and the size it is cut back to after that: what the
+   * database needs beyond its own size. At least one page, at most SQLite's
+   * own 1000 pages. @default 67108864 (64 MiB)
+   */
+  readonly walLimitBytes?: number;
+}
+
+/** The write-ahead log's default bound: about SQLite's own 1000 pages of the 64 KiB pages used here. */
+export const DEFAULT_WAL_LIMIT = 64 * 1024 * 1024;
 
 /** An event as stored, with its position in the channel. */
 export interface StoredEvent {
@@ -46,16 +64,21 @@ export class EventStore {
   readonly #insertChunk: StatementSync;
   readonly #delete: StatementSync;
   readonly #read: StatementSync;
+  readonly #freelist: StatementSync;
+  /** The database's page size in bytes. */
+  readonly pageSize: number;
   #nextSeq: number;
   #count: number;
 
-  private constructor(path: string, db: DatabaseSync) {
+  private constructor(path: string, db: DatabaseSync, pageSize: number) {
     this.path = path;
     this.#db = db;
+    this.pageSize = pageSize;
     const insert = "INSERT INTO events (seq, headers, body) VALUES ";
     this.#insert = db.prepare(`${insert}(?, ?, ?)`);
     this.#insertChunk = db.prepare(insert + new Array(INSERT_CHUNK).fill("(?, ?, ?)").join(", "));
     this.#delete = db.prepare("DELETE FROM events WHERE seq BETWEEN ? AND ?");
+    this.#freelist = db.prepare("PRAGMA freelist_count");
     this.#read = db.prepare(
       "SELECT seq, headers, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
     );
@@ -70,9 +93,12 @@ export class EventStore {
   /**
    * Opens (creating when absent) the database at `path`, takes SQLite's
    * exclusive lock on it, and checks that it is a readable flume-ws channel
-   * database. Throws ChannelError saying what to do when it is not.
+   * database. Throws ChannelError saying what to do when it is not. The
+   * write-ahead log is kept to about `walLimitBytes`: checkpointed into
+   * the database once it holds that much, and cut back to it afterwards,
+   * so that a filling disk is not filled by the log.
    */
-  static open(path: string): EventStore {
+  static open(path: string, options: EventStoreOptions = {}): EventStore {
     let db: DatabaseSync | undefined;
     try {
       db = new DatabaseSync(path);
@@ -87,12 +113,17 @@ export class EventStore {
       if (mode !== "wal") throw new Error(`Journal mode "${mode}" instead of "wal"`);
       db.exec("PRAGMA synchronous = FULL");
       initialize(path, db);
+      const pageSize = Number(db.prepare("PRAGMA page_size").get()?.page_size);
+      const limit = Math.floor((options.walLimitBytes ?? DEFAULT_WAL_LIMIT) / pageSize);
+      const pages = Math.min(SQLITE_AUTOCHECKPOINT_PAGES, Math.max(1, limit));
+      db.exec(`PRAGMA wal_autocheckpoint = ${pages}`);
+      db.exec(`PRAGMA journal_size_limit = ${pages * pageSize}`);
       const check = db.prepare("PRAGMA quick_check(1)").get()?.quick_check;
       if (check !== "ok") {
         const detail = String(check).replace("*** in database main ***", "").trim();
         throw new Error(`Damaged database (integrity check: ${detail.replace(/\s*\n\s*/g, "; ")})`);
       }
-      return new EventStore(path, db);
+      return new EventStore(path, db, pageSize);
     } catch (err) {
       try {
         db?.close();
@@ -112,6 +143,11 @@ export class EventStore {
   /** The highest sequence number used (0 for a new database). */
   get lastSeq(): number {
     return this.#nextSeq - 1;
+  }
+
+  /** Pages the database holds free for new rows (deleted rows give theirs back). */
+  get freePages(): number {
+    return Number(this.#freelist.get()?.freelist_count);
   }
 
   /** Up to `limit` rows after `seq`, in order (headers still as JSON). */
@@ -170,13 +206,28 @@ export class EventStore {
       } catch {
         // SQLite rolls back on its own when the ROLLBACK itself fails.
       }
-      throw new ChannelError(`Cannot commit to "${this.path}": ${errorMessage(err)}`, {
-        cause: err,
-      });
+      const Failure = isFull(err) ? StoreFullError : ChannelError;
+      throw new Failure(`Cannot commit to "${this.path}": ${errorMessage(err)}`, { cause: err });
     }
     this.#nextSeq = seq;
     this.#count += puts.length - takenSeqs.length;
     return first;
+  }
+
+  /**
+   * Copies the write-ahead log into the database and truncates the log to
+   * zero bytes, giving its space back (`wal_checkpoint(TRUNCATE)`); returns
+   * whether the whole log was copied. Throws ChannelError (StoreFullError
+   * for a full disk) when it cannot.
+   */
+  checkpoint(): boolean {
+    try {
+      const row = this.#db.prepare("PRAGMA wal_checkpoint(TRUNCATE)").get();
+      return Number(row?.busy) === 0;
+    } catch (err) {
+      const Failure = isFull(err) ? StoreFullError : ChannelError;
+      throw new Failure(`Cannot checkpoint "${this.path}": ${errorMessage(err)}`, { cause: err });
+    }
   }
 
   /** Closes the database (checkpointing its WAL); safe to call twice. */
@@ -227,6 +278,12 @@ function openError(path: string, err: unknown): ChannelError {
     ? "; another channel or agent has it open"
     : "";
   return new ChannelError(`Cannot open "${path}": ${message}${advice}`, { cause: err });
+}
+
+/** Whether an SQLite error says the disk (or the database's size limit) is full. */
+function isFull(err: unknown): boolean {
+  const errcode = (err as { errcode?: unknown }).errcode;
+  return errcode === SQLITE_FULL || /database or disk is full/i.test(errorMessage(err));
 }
 
 /** Parses stored headers; a corrupt value is a ChannelError naming the row. */

@@ -27,8 +27,8 @@ export const FILE_CHANNEL_PROPERTIES = {
     default: 524288000,
     min: 0,
     max: Number.MAX_SAFE_INTEGER,
-    doc: "Free bytes the first data directory's filesystem must keep; commits of puts are " +
-      "refused below it (takes go on)",
+    doc: "Free bytes the first data directory's filesystem must keep once a commit's puts are " +
+      "stored; puts that would go below it are refused (takes go on)",
   }),
   useDualCheckpoints: boolean({
     doc: `Flume: back up the checkpoint; ${NO_EFFECT} (there is no checkpoint to back up)`,

@@ -1,6 +1,14 @@
 import { ChannelError } from "../../api/channel.ts";
 import { type Event, eventText } from "../../api/event.ts";
-import type { OpenedStore, StoreReply, StoreRequest, WirePut, WireRow } from "./store_protocol.ts";
+import {
+  type OpenedStore,
+  StoreFullError,
+  type StoreReply,
+  type StoreRequest,
+  type WirePut,
+  type WireRow,
+  type Written,
+} from "./store_protocol.ts";
 
 /** A request sent and not yet answered. */
 interface Pending {
@@ -27,6 +35,8 @@ export class StoreThread {
   #failure: ChannelError | undefined;
   #count = 0;
   #lastSeq = 0;
+  #pageSize = 0;
+  #freePages = 0;
 
   private constructor(path: string) {
     this.path = path;
@@ -42,15 +52,18 @@ export class StoreThread {
   }
 
   /**
-   * Starts a worker and opens the database at `path` on it; rejects with
-   * the store's ChannelError (and stops the worker) when it cannot.
+   * Starts a worker and opens the database at `path` on it, its write-ahead
+   * log kept to about `walLimitBytes`; rejects with the store's
+   * ChannelError (and stops the worker) when it cannot.
    */
-  static async open(path: string): Promise<StoreThread> {
+  static async open(path: string, walLimitBytes: number): Promise<StoreThread> {
     const thread = new StoreThread(path);
     try {
-      const opened = await thread.#request({ op: "open", path }) as OpenedStore;
+      const opened = await thread.#request({ op: "open", path, walLimitBytes }) as OpenedStore;
       thread.#count = opened.count;
       thread.#lastSeq = opened.lastSeq;
+      thread.#pageSize = opened.pageSize;
+      thread.#freePages = opened.freePages;
       return thread;
     } catch (err) {
       thread.#worker.terminate();
@@ -68,15 +81,31 @@ export class StoreThread {
     return this.#lastSeq;
   }
 
+  /** The database's page size in bytes. */
+  get pageSize(): number {
+    return this.#pageSize;
+  }
+
+  /** Bytes of free pages inside the database, which new rows reuse, as of the last write. */
+  get reusableBytes(): number {
+    return this.#freePages * this.#pageSize;
+  }
+
   /**
    * Inserts `puts` and deletes `takenSeqs` in one durable SQLite
    * transaction on the worker; resolves with the first put's sequence
-   * number once it is on disk. On failure nothing changed.
+   * number once it is on disk. On failure nothing changed; a full disk
+   * rejects with StoreFullError.
    */
   async write(puts: readonly Event[], takenSeqs: readonly number[]): Promise<number> {
     const wire: WirePut[] = new Array(puts.length);
     for (let i = 0; i < puts.length; i++) wire[i] = wirePut(puts[i]);
-    const first = await this.#request({ op: "write", puts: wire, takes: takenSeqs }) as number;
+    const { first, freePages } = await this.#request({
+      op: "write",
+      puts: wire,
+      takes: takenSeqs,
+    }) as Written;
+    this.#freePages = freePages;
     this.#count += puts.length - takenSeqs.length;
     if (puts.length > 0) this.#lastSeq = first + puts.length - 1;
     return first;
@@ -85,6 +114,15 @@ export class StoreThread {
   /** Up to `limit` rows after `seq`, in order. */
   async readAfter(seq: number, limit: number): Promise<WireRow[]> {
     return await this.#request({ op: "read", after: seq, limit }) as WireRow[];
+  }
+
+  /**
+   * Copies the write-ahead log into the database and truncates it to zero
+   * bytes, after the requests before this; resolves with whether all of it
+   * was copied.
+   */
+  async checkpoint(): Promise<boolean> {
+    return await this.#request({ op: "checkpoint" }) as boolean;
   }
 
   /** Closes the database once the requests before this are done, and stops the worker. */
@@ -111,9 +149,9 @@ export class StoreThread {
     if (!pending) return;
     this.#pending.delete(reply.id);
     if (reply.ok) pending.resolve(reply.value);
-    else {pending.reject(
-        reply.channelError ? new ChannelError(reply.message) : new Error(reply.message),
-      );}
+    else if (reply.full) pending.reject(new StoreFullError(reply.message));
+    else if (reply.channelError) pending.reject(new ChannelError(reply.message));
+    else pending.reject(new Error(reply.message));
   }
 
   /** Ends every pending request with `err`; later requests fail with it too. */

@@ -11,7 +11,14 @@
 import { ChannelError } from "../../api/channel.ts";
 import { errorMessage } from "../../util/errors.ts";
 import { EventStore, type StoredPut } from "./event_store.ts";
-import type { OpenedStore, StoreReply, StoreRequest, WirePut } from "./store_protocol.ts";
+import {
+  type OpenedStore,
+  StoreFullError,
+  type StoreReply,
+  type StoreRequest,
+  type WirePut,
+  type Written,
+} from "./store_protocol.ts";
 
 /** Answers one channel's requests against its database. */
 class StoreServer {
@@ -23,14 +30,25 @@ class StoreServer {
     switch (request.op) {
       case "open": {
         this.#store?.close();
-        this.#store = EventStore.open(request.path);
-        const opened: OpenedStore = { count: this.#store.count, lastSeq: this.#store.lastSeq };
+        this.#store = EventStore.open(request.path, { walLimitBytes: request.walLimitBytes });
+        const opened: OpenedStore = {
+          count: this.#store.count,
+          lastSeq: this.#store.lastSeq,
+          pageSize: this.#store.pageSize,
+          freePages: this.#store.freePages,
+        };
         return opened;
       }
-      case "write":
-        return this.#require().write(request.puts.map((put) => this.#bytes(put)), request.takes);
+      case "write": {
+        const store = this.#require();
+        const first = store.write(request.puts.map((put) => this.#bytes(put)), request.takes);
+        const written: Written = { first, freePages: store.freePages };
+        return written;
+      }
       case "read":
         return this.#require().readAfter(request.after, request.limit);
+      case "checkpoint":
+        return this.#require().checkpoint();
       case "close":
         this.#store?.close();
         this.#store = undefined;
@@ -62,6 +80,7 @@ self.onmessage = (message: MessageEvent<StoreRequest>): void => {
       ok: false,
       message: err instanceof ChannelError ? err.message : errorMessage(err),
       channelError: err instanceof ChannelError,
+      full: err instanceof StoreFullError,
     };
   }
   self.postMessage(reply);
