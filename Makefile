@@ -121,9 +121,14 @@ lint: $(DENO)
 bench: $(DENO)
 	$(DENO) task bench
 
-## build: a single executable in dist/ (needs Deno's release host or DENORT_BIN)
+## build: a single executable in dist/ (needs Deno's release host, DENORT_BIN or a cached denort zip)
 build: $(DENO)
-	$(DENO) task build
+	@$(DENO) task build || { \
+	  dl=$$($(DENO) info --json | sed -n 's/.*"denoDir": "\(.*\)".*/\1/p')/dl/release/v$$($(DENO) --version | sed -n 's/^deno \([0-9.]*\).*/\1/p'); \
+	  echo "make: deno compile needs its denort runtime, which it downloads from dl.deno.land." >&2; \
+	  echo "      Offline: set DENORT_BIN=/path/to/denort, or put denort-<target>.zip in $$dl/" >&2; \
+	  exit 1; }
+	@ls -l dist/flume-ws
 
 clean:
 	rm -rf dist .tools
