@@ -32,7 +32,7 @@ export NO_COLOR := 1
 endif
 endif
 
-.PHONY: setup print-deno run install uninstall test check fmt lint bench build clean
+.PHONY: setup print-deno run install uninstall test test-deps check fmt lint bench build clean
 
 ## setup: install the pinned Deno (no-op when a 2.9.x deno is on PATH)
 setup: $(DENO)
@@ -81,7 +81,7 @@ run: $(DENO)
 	    sed "s|ws://127.0.0.1:8765/|ws://127.0.0.1:$$port/|" conf/flume.conf >"$$conf" || exit 1; \
 	  fi; \
 	fi; \
-	$(DENO) task agent -n '$(AGENT)' -f "$$conf"
+	$(DENO) task agent -n '$(AGENT)' -f "$$conf" --status-interval 5
 
 ## install: PREFIX/bin/flume-ws (PREFIX=~/.local), which runs this checkout's main.ts with this Deno
 install: $(DENO)
@@ -107,6 +107,11 @@ uninstall:
 test: $(DENO)
 	$(DENO) task check
 	$(DENO) task test
+
+## test-deps: a headless Chromium for the dashboard's browser test (as root: Debian's chromium package)
+# Without one, `make test` still passes: the browser tests are ignored, and say why.
+test-deps: $(DENO)
+	$(DENO) run --allow-read --allow-env --allow-sys --allow-run tests/support/chromium.ts
 
 check: $(DENO)
 	$(DENO) task check

@@ -8,10 +8,12 @@ import type {
   ComponentKind,
   ComponentLookup,
   DefinitionOf,
+  MonitorDefinition,
   SourceDefinition,
 } from "./api/component.ts";
 import { FILE_CHANNEL } from "./channels/file/mod.ts";
 import { MEMORY_CHANNEL } from "./channels/memory_channel.ts";
+import { HTTP_MONITOR, PROMETHEUS_MONITOR } from "./monitoring/monitors.ts";
 import { REPLICATING_SELECTOR } from "./selectors/replicating_selector.ts";
 import { FILE_ROLL_SINK } from "./sinks/file_roll_sink.ts";
 import { HTTP_SINK } from "./sinks/http_sink.ts";
@@ -20,8 +22,16 @@ import { NULL_SINK } from "./sinks/null_sink.ts";
 import { SEQ_SOURCE } from "./sources/seq_source.ts";
 import { WEBSOCKET_SOURCE } from "./sources/websocket/mod.ts";
 
-/** Definitions by kind, in the order the README lists them. */
-export type Definitions = { readonly [K in ComponentKind]: readonly DefinitionOf[K][] };
+/**
+ * Definitions by kind, in the order the README lists them; a registry
+ * without monitoring servers may leave `monitor` out.
+ */
+export type Definitions =
+  & { readonly [K in Exclude<ComponentKind, "monitor">]: readonly DefinitionOf[K][] }
+  & { readonly monitor?: readonly MonitorDefinition[] };
+
+/** Definitions of every kind, `monitor` included. */
+export type AllDefinitions = { readonly [K in ComponentKind]: readonly DefinitionOf[K][] };
 
 /** Every built-in component. */
 export const BUILTIN: Definitions = {
@@ -30,6 +40,7 @@ export const BUILTIN: Definitions = {
   sink: [LOGGER_SINK, NULL_SINK, FILE_ROLL_SINK, HTTP_SINK],
   selector: [REPLICATING_SELECTOR],
   interceptor: [],
+  monitor: [HTTP_MONITOR, PROMETHEUS_MONITOR],
 };
 
 /**
@@ -37,21 +48,22 @@ export const BUILTIN: Definitions = {
  * case-insensitively) to its definition.
  */
 export class Registry implements ComponentLookup {
-  readonly definitions: Definitions;
+  readonly definitions: AllDefinitions;
   readonly #byName: Map<string, DefinitionOf[ComponentKind]> = new Map();
 
   /** A registry over `definitions`; each kind may be extended with `extra`. */
   constructor(definitions: Definitions, extra: Partial<Definitions> = {}) {
     const merged = {} as Record<ComponentKind, readonly DefinitionOf[ComponentKind][]>;
-    for (const kind of Object.keys(definitions) as ComponentKind[]) {
-      merged[kind] = [...definitions[kind], ...(extra[kind] ?? [])];
+    const kinds = new Set([...Object.keys(definitions), ...Object.keys(extra), "monitor"]);
+    for (const kind of kinds as Set<ComponentKind>) {
+      merged[kind] = [...(definitions[kind] ?? []), ...(extra[kind] ?? [])];
       for (const def of merged[kind]) {
         for (const name of [def.type, ...(def.aliases ?? [])]) {
           this.#byName.set(key(kind, name), def);
         }
       }
     }
-    this.definitions = merged as unknown as Definitions;
+    this.definitions = merged as unknown as AllDefinitions;
   }
 
   find<K extends ComponentKind>(kind: K, type: string): DefinitionOf[K] | undefined {

@@ -15,6 +15,7 @@ import type {
 } from "./counters.ts";
 import type { Interceptor } from "./interceptor.ts";
 import type { Log } from "./log.ts";
+import type { Monitor, MonitoredAgent } from "./monitor.ts";
 import type {
   CheckedProperties,
   ConfigOf,
@@ -27,8 +28,11 @@ import type { ChannelSelector } from "./selector.ts";
 import type { SinkWriter } from "./sink.ts";
 import type { Source, SourceSender } from "./source.ts";
 
-/** The kinds of component a flume.conf configures by `type`. */
-export type ComponentKind = "source" | "channel" | "sink" | "selector" | "interceptor";
+/**
+ * The kinds of component: those a flume.conf configures by `type`, and the
+ * monitoring server, which `-Dflume.monitoring.type` chooses.
+ */
+export type ComponentKind = "source" | "channel" | "sink" | "selector" | "interceptor" | "monitor";
 
 /** What every definition declares. */
 export interface DefinitionBase<D extends PropertyDecls, P> {
@@ -169,6 +173,22 @@ export interface InterceptorDefinition<D extends PropertyDecls = PropertyDecls, 
   create(ctx: ComponentContext<ConfigOf<D>, P>): Interceptor;
 }
 
+/** What a monitoring server's factory receives; its name is its type (`http`). */
+export interface MonitorContext<C, P> extends ComponentContext<C, P> {
+  /** The agent it reports on. */
+  readonly agent: MonitoredAgent;
+}
+
+/**
+ * A monitoring server type (`-Dflume.monitoring.type`); its properties are
+ * the other `-Dflume.monitoring.*` values (`port`, `host`).
+ */
+export interface MonitorDefinition<D extends PropertyDecls = PropertyDecls, P = unknown>
+  extends DefinitionBase<D, P> {
+  readonly kind: "monitor";
+  create(ctx: MonitorContext<ConfigOf<D>, P>): Monitor;
+}
+
 /** Any definition, by kind. */
 export interface DefinitionOf {
   readonly source: SourceDefinition;
@@ -176,6 +196,7 @@ export interface DefinitionOf {
   readonly sink: SinkDefinition;
   readonly selector: SelectorDefinition;
   readonly interceptor: InterceptorDefinition;
+  readonly monitor: MonitorDefinition;
 }
 
 /** Any component definition. */
@@ -229,4 +250,11 @@ export function defineInterceptor<const D extends PropertyDecls, P = undefined>(
   definition: Omit<InterceptorDefinition<D, P>, "kind">,
 ): InterceptorDefinition {
   return { ...definition, kind: "interceptor" } as unknown as InterceptorDefinition;
+}
+
+/** Declares a monitoring server type. */
+export function defineMonitor<const D extends PropertyDecls, P = undefined>(
+  definition: Omit<MonitorDefinition<D, P>, "kind">,
+): MonitorDefinition {
+  return { ...definition, kind: "monitor" } as unknown as MonitorDefinition;
 }

@@ -17,6 +17,8 @@ export class CounterGroup<K extends string = string> {
   readonly name: string;
   #values: Map<string, CounterCell> = new Map();
   #gauges: Map<string, () => number> = new Map();
+  #startTime = 0;
+  #stopTime = 0;
 
   /** Creates a group with the given counters set to zero. */
   constructor(kind: CounterKind, name: string, counters: readonly K[] = []) {
@@ -57,9 +59,34 @@ export class CounterGroup<K extends string = string> {
     return gauge ? gauge() : this.#values.get(counter)?.value ?? 0;
   }
 
-  /** All counters and gauges with their current values, plus `Type`. */
+  /** When the component started, in epoch milliseconds; 0 before it did. */
+  get startTime(): number {
+    return this.#startTime;
+  }
+
+  /** When the component stopped, in epoch milliseconds; 0 while it runs (as Flume shows it). */
+  get stopTime(): number {
+    return this.#stopTime;
+  }
+
+  /** Records that the component started at `now` and has not stopped (Flume's `start()`). */
+  start(now: number): void {
+    this.#startTime = now;
+    this.#stopTime = 0;
+  }
+
+  /** Records that the component stopped at `now` (Flume's `stop()`). */
+  stop(now: number): void {
+    this.#stopTime = now;
+  }
+
+  /** All counters and gauges with their current values, plus `Type`, `StartTime` and `StopTime`. */
   snapshot(): Record<string, number | string> {
-    const out: Record<string, number | string> = { Type: this.kind };
+    const out: Record<string, number | string> = {
+      Type: this.kind,
+      StartTime: this.#startTime,
+      StopTime: this.#stopTime,
+    };
     for (const [k, cell] of this.#values) out[k] = cell.value;
     for (const [k, read] of this.#gauges) out[k] = read();
     return out;
@@ -89,6 +116,11 @@ export class CounterRegistry {
     return this.#groups.get(id);
   }
 
+  /** Every group, in the order they were created. */
+  groups(): CounterGroup<string>[] {
+    return [...this.#groups.values()];
+  }
+
   /** Flume's JSON monitoring shape: `{ "CHANNEL.c1": { ... }, ... }`. */
   snapshot(): Record<string, Record<string, number | string>> {
     const out: Record<string, Record<string, number | string>> = {};
@@ -96,6 +128,17 @@ export class CounterRegistry {
     return out;
   }
 }
+
+/**
+ * Counters that go down as well as up (Prometheus calls them gauges); every
+ * other counter only grows while the agent runs.
+ */
+export const GAUGE_COUNTERS: readonly string[] = [
+  "ChannelSize",
+  "ChannelCapacity",
+  "ChannelFillPercentage",
+  "OpenConnectionCount",
+];
 
 /** Flume's source counter names. */
 export const SOURCE_COUNTERS = [

@@ -1,6 +1,7 @@
 import type { Channel } from "./channel.ts";
 import type { CounterGroup, SinkCounter } from "./counters.ts";
 import type { Event } from "./event.ts";
+import type { ComponentHealth } from "./health.ts";
 import type { Lifecycle, Status } from "./lifecycle.ts";
 
 /**
@@ -19,6 +20,8 @@ export interface Delivery {
   readonly failed?: number;
   /** Events counted as drain attempts (EventDrainAttemptCount). @default the batch */
   readonly attempted?: number;
+  /** Why a rollback happened, in plain words and without secrets, for `/health`. */
+  readonly reason?: string;
 }
 
 /**
@@ -50,4 +53,6 @@ export interface Sink extends Lifecycle {
   readonly counters: CounterGroup<SinkCounter>;
   /** Takes up to a batch in one transaction; IDLE when the channel had no more. */
   process(): Promise<Status>;
+  /** Its failed batches in a row, for `/health`. @default no failures */
+  health?(): ComponentHealth;
 }

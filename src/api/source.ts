@@ -1,4 +1,5 @@
 import type { Event } from "./event.ts";
+import type { ComponentHealth } from "./health.ts";
 import type { Status } from "./lifecycle.ts";
 
 /**
@@ -43,4 +44,6 @@ export interface Source {
   stop?(): Promise<void>;
   /** One round of a pollable source: READY to go on, BACKOFF to wait (1 s more each time, ≤ 5 s). */
   poll?(): Promise<Status>;
+  /** How it is doing, for `/health`: a connecting source says whether it is connected. @default no failures */
+  health?(): ComponentHealth;
 }

@@ -1,4 +1,5 @@
 import { formatIssue } from "../config/diagnostics.ts";
+import { resolveMonitoring } from "../config/monitoring_settings.ts";
 import { Agent } from "../core/agent.ts";
 import { SYSTEM_CLOCK } from "../api/clock.ts";
 import { builtinRegistry } from "../registry.ts";
@@ -6,16 +7,21 @@ import { parseAgentArgs } from "./args.ts";
 import type { Output } from "./fatal.ts";
 import { AGENT_HELP } from "./help.ts";
 import { loadConfigFile } from "./load_config.ts";
-import { configureLogging, LEVEL_NAMES, logFor, parseRootLogger } from "./logging.ts";
-import { UsageError } from "./usage_error.ts";
+import { configureLogging, infoWithFieldsFor, logFor } from "./logging.ts";
+import { parseLogSettings } from "./log_settings.ts";
+import { formatDuration, sleepLong } from "./duration.ts";
+import { StatusReporter } from "../core/status_line.ts";
+import { sourcesNeverConnected } from "../core/never_connected.ts";
 
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 /** A repeat within this window is the same signal delivered twice, not a second one. */
 const REPEAT_WINDOW_MS = 500;
 
 /**
- * `flume-ws agent`: runs until SIGINT or SIGTERM, then drains and stops;
- * a second signal exits at once. Returns the exit code.
+ * `flume-ws agent`: runs until SIGINT or SIGTERM (or for `--duration`),
+ * then drains and stops; a second signal exits at once. Returns the exit
+ * code: 0, or 3 when `--duration` ended and a source that connects never
+ * did.
  */
 export async function agentCommand(args: readonly string[], output: Output): Promise<number> {
   const options = parseAgentArgs("agent", args);
@@ -23,26 +29,24 @@ export async function agentCommand(args: readonly string[], output: Output): Pro
     output.out(AGENT_HELP);
     return 0;
   }
-  const rootLogger = options.sys["flume.root.logger"] ?? "INFO,console";
-  const level = parseRootLogger(rootLogger);
-  if (level === undefined) {
-    throw new UsageError(
-      `Invalid -Dflume.root.logger="${rootLogger}": expected one of ${LEVEL_NAMES.join(", ")}`,
-      "agent",
-    );
-  }
+  const logging = parseLogSettings(options.sys, { format: options.logFormat, command: "agent" });
   const registry = builtinRegistry();
+  const monitor = resolveMonitoring(options.sys, registry);
   const config = await loadConfigFile({
     file: options.confFile,
     agent: options.name,
     sys: options.sys,
     registry,
   });
-  for (const warning of config.warnings) output.err(formatIssue(warning));
-  await configureLogging(level);
+  await configureLogging(logging.level, logging);
   const log = logFor("agent", config.agent);
+  // JSON logs stay one object per line: the configuration's warnings are log records there.
+  const warn = logging.format === "json"
+    ? logFor("config", config.agent).warn
+    : (line: string): void => output.err(line);
+  for (const warning of config.warnings) warn(formatIssue(warning));
 
-  const agent = new Agent(config, { clock: SYSTEM_CLOCK, logFor });
+  const agent = new Agent(config, { clock: SYSTEM_CLOCK, logFor, monitor });
   const stopping = Promise.withResolvers<string>();
   const forced = new AbortController();
   let firstSignalAt = 0;
@@ -62,13 +66,48 @@ export async function agentCommand(args: readonly string[], output: Output): Pro
   };
   const handlers = SIGNALS.map((s) => [s, onSignal(s)] as const);
   for (const [s, h] of handlers) Deno.addSignalListener(s, h);
+  const status = options.statusIntervalSeconds > 0
+    ? new StatusReporter(agent.counters, {
+      clock: SYSTEM_CLOCK,
+      intervalMs: options.statusIntervalSeconds * 1000,
+      report: infoWithFieldsFor("agent", config.agent),
+    })
+    : undefined;
+  const timer = new AbortController();
   try {
     await agent.start();
-    const signal = await stopping.promise;
-    log.info(`${signal} received: stopping sources, draining channels`);
+    status?.start();
+    const { durationSeconds } = options;
+    const runFor = durationSeconds === undefined ? "" : formatDuration(durationSeconds);
+    if (durationSeconds !== undefined) {
+      // The end of --duration is the first signal: a signal after it exits at once.
+      void sleepLong(durationSeconds * 1000, { clock: SYSTEM_CLOCK, signal: timer.signal })
+        .then(() => {
+          if (timer.signal.aborted || firstSignalAt !== 0) return;
+          firstSignalAt = Date.now();
+          stopping.resolve("duration");
+        });
+    }
+    const reason = await stopping.promise;
+    const timeUp = reason === "duration";
+    log.info(
+      `${timeUp ? `--duration ${runFor} is over` : `${reason} received`}: ` +
+        `stopping sources, draining channels`,
+    );
+    await status?.stop();
     await agent.stop({ drainTimeoutMs: options.drainTimeoutSeconds * 1000, signal: forced.signal });
-    return 0;
+    if (!timeUp) return 0;
+    const never = sourcesNeverConnected(agent.counters.snapshot());
+    for (const source of never) {
+      log.error(
+        `Source ${source.name} never connected during the ${runFor} run ` +
+          `(${source.attempts} attempt(s), all failed; see the warnings above): exit code 3`,
+      );
+    }
+    return never.length > 0 ? 3 : 0;
   } finally {
+    timer.abort();
+    await status?.stop();
     for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
   }
 }

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import { parseDuration } from "./duration.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** The values node:util's `parseArgs` returns for `T` (strict, no positional arguments). */
@@ -132,10 +133,25 @@ export interface AgentArgs {
   readonly noReloadConf: boolean;
   /** `--drain-timeout SECONDS`: how long sinks may drain at shutdown. */
   readonly drainTimeoutSeconds: number;
+  /** `agent --status-interval SECONDS`: seconds between status lines, 0 for none. @default 60 */
+  readonly statusIntervalSeconds: number;
+  /** `agent --duration 10m`: seconds to run before stopping by itself. @default undefined (until a signal) */
+  readonly durationSeconds?: number;
+  /** `agent --log-format text|json`, checked by parseLogSettings. @default "text" */
+  readonly logFormat: string;
   /** `check --connect`: also try each source's connection. */
   readonly connect: boolean;
   readonly help: boolean;
 }
+
+/** Seconds between status lines unless `--status-interval` says. */
+export const DEFAULT_STATUS_INTERVAL_SECONDS = 60;
+
+/** The longest `--status-interval`: a day. */
+const MAX_STATUS_INTERVAL_SECONDS = 86_400;
+
+/** The options only `agent` takes. */
+const AGENT_ONLY = ["status-interval", "duration", "log-format"] as const;
 
 const OPTIONS = {
   name: { type: "string", short: "n" },
@@ -145,6 +161,9 @@ const OPTIONS = {
   "no-reload-conf": { type: "boolean" },
   "plugins-path": { type: "string", multiple: true },
   "drain-timeout": { type: "string" },
+  "status-interval": { type: "string" },
+  duration: { type: "string" },
+  "log-format": { type: "string" },
   connect: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -171,6 +190,12 @@ export function parseAgentArgs(command: string, args: readonly string[]): AgentA
   if (values.connect && command !== "check") {
     throw new UsageError("--connect is an option of check", command);
   }
+  const agentOnly = AGENT_ONLY.find((name) => values[name] !== undefined);
+  if (agentOnly !== undefined && command !== "agent") {
+    throw new UsageError(`--${agentOnly} is an option of agent`, command);
+  }
+  const statusInterval = values["status-interval"];
+  const duration = values.duration;
   return {
     name: values.name ?? "",
     confFile: values["conf-file"] ?? "",
@@ -178,6 +203,17 @@ export function parseAgentArgs(command: string, args: readonly string[]): AgentA
     sys,
     noReloadConf: values["no-reload-conf"] === true,
     drainTimeoutSeconds,
+    statusIntervalSeconds: statusInterval === undefined
+      ? DEFAULT_STATUS_INTERVAL_SECONDS
+      : parseWholeNumber("status-interval", statusInterval, {
+        command,
+        max: MAX_STATUS_INTERVAL_SECONDS,
+        hint: "0 turns the status line off",
+      }),
+    durationSeconds: duration === undefined
+      ? undefined
+      : parseDuration("duration", duration, { command }),
+    logFormat: values["log-format"] ?? "text",
     connect: values.connect === true,
     help,
   };

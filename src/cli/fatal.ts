@@ -1,3 +1,4 @@
+import { MonitoringError } from "../api/monitor.ts";
 import { ConfigError, formatIssue } from "../config/diagnostics.ts";
 import { KeyStoreError } from "../tls/keystore_error.ts";
 import { UsageError } from "./usage_error.ts";
@@ -40,7 +41,7 @@ export const PROCESS_OUTPUT: Output = Object.freeze({
 
 /**
  * The one place a fatal error becomes an exit code and a message: 2 for a
- * bad configuration, command line or keystore (no stack trace), 0 and no
+ * bad configuration, command line, keystore or monitoring setting (no stack trace), 0 and no
  * message when stdout's reader has gone (what `head` expects), 1 for
  * anything else.
  */
@@ -57,7 +58,7 @@ export function reportFatal(err: unknown, output: Output): number {
     output.err(`Run "flume-ws ${err.command ? err.command + " " : ""}--help" for usage`);
     return 2;
   }
-  if (err instanceof KeyStoreError) {
+  if (err instanceof KeyStoreError || err instanceof MonitoringError) {
     output.err(`error: ${err.message}`);
     return 2;
   }

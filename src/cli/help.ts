@@ -16,22 +16,52 @@ Run "flume-ws <command> --help" for a command's options.`;
 /** `flume-ws agent --help`. */
 export const AGENT_HELP = `Usage: flume-ws agent -n NAME -f FILE [options]
 
-Runs agent NAME from FILE (flume-ng compatible flags) until SIGINT/SIGTERM.
-On the first signal the sources stop and the sinks drain the channels for
-at most --drain-timeout seconds; a second signal exits at once.
+Runs agent NAME from FILE (flume-ng compatible flags) until SIGINT/SIGTERM,
+or for --duration. On the first signal (or when the duration is over) the
+sources stop and the sinks drain the channels for at most --drain-timeout
+seconds; a second signal exits at once.
 
 Options:
-  -n, --name NAME          agent name (required)
-  -f, --conf-file FILE     flume.conf to read (required)
-  -c, --conf DIR           Flume's conf directory; accepted for compatibility
-  -D KEY=VALUE             a property for \${sys:KEY}; -Dflume.root.logger=LEVEL,console
-                           sets the log level (TRACE DEBUG INFO WARN ERROR OFF)
-      --no-reload-conf     accepted for compatibility: the file is read once
-      --plugins-path DIR   accepted for compatibility: components are built in
-      --drain-timeout SEC  how long the whole shutdown may drain (default 5)
-  -h, --help               this help
+  -n, --name NAME            agent name (required)
+  -f, --conf-file FILE       flume.conf to read (required)
+  -c, --conf DIR             Flume's conf directory; accepted for compatibility
+  -D KEY=VALUE               a property for \${sys:KEY}, or one of the logging
+                             properties below
+      --no-reload-conf       accepted for compatibility: the file is read once
+      --plugins-path DIR     accepted for compatibility: components are built in
+      --drain-timeout SEC    how long the whole shutdown may drain (default 5)
+      --status-interval SEC  a status line every SEC seconds (default 60;
+                             0 = off): per source connected or not and
+                             events/s, per channel how full, per sink
+                             events/s and failures
+      --duration TIME        stop by itself after TIME (30s, 10m, 2h, or
+                             seconds), drain as on a signal, exit 0, or 3
+                             if a WebSocket source never connected
+      --log-format FORMAT    text (default) or json: one object per line
+                             (time, level, component, message, fields)
+  -h, --help                 this help
 
-Exit codes: 0 stopped cleanly, 1 runtime failure, 2 invalid configuration or arguments.`;
+Logging (Flume's log4j properties):
+  -Dflume.root.logger=LEVEL,APPENDER[,APPENDER]
+                             LEVEL: TRACE DEBUG INFO WARN ERROR FATAL OFF;
+                             APPENDER: console (stderr) or LOGFILE
+                             (default INFO,console)
+  -Dflume.log.dir=DIR        LOGFILE's directory (default ./logs, created)
+  -Dflume.log.file=NAME      LOGFILE's file name (default flume.log)
+  -Dflume.log.maxFileSize=SIZE
+                             roll LOGFILE before it passes SIZE (100MB,
+                             512KB or bytes; default 100MB), keeping
+                             NAME.1 (newest) to NAME.N
+  -Dflume.log.maxBackupIndex=N
+                             backups kept (default 10; 0 keeps none)
+
+Exit codes:
+  0    stopped cleanly (signal or --duration)
+  1    runtime failure
+  2    invalid configuration, arguments or log file (cannot be opened)
+  3    --duration ended and a WebSocket source never connected during the run
+  130  a second SIGINT (exited at once, without draining)
+  143  a second SIGTERM (exited at once, without draining)`;
 
 /** `flume-ws check --help`. */
 export const CHECK_HELP = `Usage: flume-ws check -n NAME -f FILE [--connect] [-DKEY=VALUE ...]

@@ -1,9 +1,12 @@
 import type { Channel } from "../api/channel.ts";
 import type { Clock } from "../api/clock.ts";
-import { CounterRegistry } from "../api/counters.ts";
+import { type CounterGroup, CounterRegistry } from "../api/counters.ts";
+import { type ComponentHealth, NO_FAILURES } from "../api/health.ts";
 import type { Log } from "../api/log.ts";
+import type { Monitor, MonitoredAgent } from "../api/monitor.ts";
 import type { Sink } from "../api/sink.ts";
 import type { AgentConfig } from "../config/agent_config.ts";
+import type { MonitorConfig } from "../config/monitoring_settings.ts";
 import { buildChannel, buildSink, buildSource, type RunningSource } from "./components.ts";
 import { DefaultSinkProcessor } from "./default_sink_processor.ts";
 import { PollingRunner } from "./polling_runner.ts";
@@ -23,9 +26,14 @@ const STOP_GRACE_MS = 500;
 export interface AgentOptions {
   readonly clock: Clock;
   /** The log for a component, e.g. `logFor("sink", "l1")`. */
-  readonly logFor: (category: "agent" | "source" | "channel" | "sink", name: string) => Log;
+  readonly logFor: (
+    category: "agent" | "source" | "channel" | "sink" | "monitoring",
+    name: string,
+  ) => Log;
   /** @default a new CounterRegistry */
   readonly counters?: CounterRegistry;
+  /** The monitoring server (`-Dflume.monitoring.*`). @default none */
+  readonly monitor?: MonitorConfig;
 }
 
 /** Options of {@linkcode Agent.stop}. */
@@ -42,16 +50,21 @@ export interface StopOptions {
 /**
  * One running agent: its channels, sinks (each on a PollingRunner through
  * Flume's default sink processor) and sources, built from a validated
- * AgentConfig. Starts channels, then sinks, then sources; stops in the
- * reverse order after draining.
+ * AgentConfig, and its monitoring server. Starts the monitoring server,
+ * then channels, then sinks, then sources; stops in the reverse order
+ * after draining, so that monitoring answers until the very end.
  */
-export class Agent {
+export class Agent implements MonitoredAgent {
   readonly name: string;
   readonly counters: CounterRegistry;
   readonly channels: ReadonlyMap<string, Channel>;
   readonly sinks: readonly Sink[];
   readonly sources: readonly RunningSource[];
+  /** The monitoring server, if one was asked for. */
+  readonly monitor: Monitor | undefined;
   readonly #runners: readonly PollingRunner[];
+  readonly #types: ReadonlyMap<string, string>;
+  readonly #monitorWarnings: readonly string[];
   readonly #log: Log;
   readonly #clock: Clock;
 
@@ -92,14 +105,63 @@ export class Agent {
         log: logFor("source", c.name),
       })
     );
+    this.#types = new Map([
+      ...config.sources.map((c) => [`SOURCE.${c.name}`, c.definition.type] as const),
+      ...config.channels.map((c) => [`CHANNEL.${c.name}`, c.definition.type] as const),
+      ...config.sinks.map((c) => [`SINK.${c.name}`, c.definition.type] as const),
+    ]);
+    const monitor = options.monitor;
+    this.#monitorWarnings = monitor?.warnings ?? [];
+    this.monitor = monitor?.definition.create({
+      name: monitor.definition.type,
+      config: monitor.config,
+      prepared: monitor.prepared,
+      properties: monitor.settings,
+      log: logFor("monitoring", monitor.definition.type),
+      clock,
+      agent: this,
+    });
   }
 
-  /** Starts channels, then sinks and their runners, then sources. */
+  /** The type (`websocket`, `memory`) of the component whose counter group is `id`. */
+  componentType(id: string): string | undefined {
+    return this.#types.get(id);
+  }
+
+  /** What each source and sink says about itself, by counter group id. */
+  health(): ReadonlyMap<string, ComponentHealth> {
+    const out = new Map<string, ComponentHealth>();
+    for (const source of this.sources) out.set(source.counters.id, source.health());
+    for (const sink of this.sinks) out.set(sink.counters.id, sink.health?.() ?? NO_FAILURES);
+    return out;
+  }
+
+  /**
+   * Starts the monitoring server, then channels, then sinks and their
+   * runners, then sources. A monitoring server that cannot listen fails
+   * the start (MonitoringError) before anything else runs.
+   */
   async start(): Promise<void> {
-    for (const channel of this.channels.values()) await channel.start();
-    for (const sink of this.sinks) await sink.start();
-    for (const runner of this.#runners) runner.start();
-    for (const source of this.sources) await source.start();
+    for (const warning of this.#monitorWarnings) this.#log.warn(warning);
+    await this.monitor?.start();
+    try {
+      for (const channel of this.channels.values()) {
+        await channel.start();
+        this.#started(channel.counters);
+      }
+      for (const sink of this.sinks) {
+        await sink.start();
+        this.#started(sink.counters);
+      }
+      for (const runner of this.#runners) runner.start();
+      for (const source of this.sources) {
+        await source.start();
+        this.#started(source.counters);
+      }
+    } catch (err) {
+      await this.monitor?.stop();
+      throw err;
+    }
     this.#log.info(
       `Agent ${this.name} started: ${this.sources.length} source(s), ` +
         `${this.channels.size} channel(s), ${this.sinks.length} sink(s)`,
@@ -144,7 +206,10 @@ export class Agent {
       grace.abort();
       await this.#stopSinks(sinksDone);
       this.#reportLost();
-      for (const channel of this.channels.values()) await channel.stop();
+      for (const channel of this.channels.values()) {
+        await channel.stop();
+        this.#stopped(channel.counters);
+      }
       for (const [i, source] of this.sources.entries()) {
         if (!sourcesDone[i]) {
           this.#log.warn(`Source ${source.name} did not stop in time: not waiting for it`);
@@ -152,8 +217,19 @@ export class Agent {
       }
     } finally {
       forced?.removeEventListener("abort", onForced);
+      await this.monitor?.stop();
     }
     this.#log.info(`Agent ${this.name} stopped`);
+  }
+
+  /** Marks a component's counter group started now (StartTime). */
+  #started(group: CounterGroup<string>): void {
+    group.start(this.#clock.now());
+  }
+
+  /** Marks a component's counter group stopped now (StopTime). */
+  #stopped(group: CounterGroup<string>): void {
+    group.stop(this.#clock.now());
   }
 
   /** Stops a source; resolves with the events its sender dropped, never rejects. */
@@ -163,6 +239,8 @@ export class Agent {
     } catch (err) {
       this.#log.error(`Source ${source.name} failed to stop: ${errorMessage(err)}`);
       return 0;
+    } finally {
+      this.#stopped(source.counters);
     }
   }
 
@@ -194,6 +272,7 @@ export class Agent {
     for (const [i, sink] of this.sinks.entries()) {
       if (stopped[i]) {
         await sink.stop();
+        this.#stopped(sink.counters);
         continue;
       }
       this.#log.warn(

@@ -1,6 +1,7 @@
 import { type Channel, ChannelError, type Transaction } from "../api/channel.ts";
 import type { CounterGroup, SinkCounter } from "../api/counters.ts";
 import type { Event } from "../api/event.ts";
+import type { ComponentHealth } from "../api/health.ts";
 import type { Status } from "../api/lifecycle.ts";
 import type { Log } from "../api/log.ts";
 import type { Delivery, Sink, SinkWriter } from "../api/sink.ts";
@@ -12,7 +13,9 @@ import { errorMessage } from "../util/errors.ts";
  * batch to `deliver`, commit or roll back as it answers, close — and
  * Flume's sink counters. A channel error counts ChannelReadFail, a failed
  * delivery EventWriteFail; either rolls the batch back and throws, so that
- * the runner backs off. A short batch answers IDLE.
+ * the runner backs off. A short batch answers IDLE. It also counts its
+ * failed batches in a row (a throw or a rollback; a commit of a non-empty
+ * batch ends the run), for `/health`.
  */
 export class BatchSink implements Sink {
   readonly name: string;
@@ -20,6 +23,8 @@ export class BatchSink implements Sink {
   readonly counters: CounterGroup<SinkCounter>;
   readonly writer: SinkWriter;
   readonly #log: Log;
+  #failures = 0;
+  #lastError: string | undefined;
 
   /** `writer` draining `channel`. */
   constructor(
@@ -46,6 +51,10 @@ export class BatchSink implements Sink {
 
   async stop(): Promise<void> {
     await this.writer.stop?.();
+  }
+
+  health(): ComponentHealth {
+    return { consecutiveFailures: this.#failures, lastError: this.#lastError };
   }
 
   async process(): Promise<Status> {
@@ -77,14 +86,28 @@ export class BatchSink implements Sink {
       c.add("EventDrainSuccessCount", delivery.drained ?? (committed ? events.length : 0));
       if (delivery.failed) c.add("EventWriteFail", delivery.failed);
       countBatch(c, events.length, batchSize);
+      if (!committed) {
+        const why = delivery.reason ?? "the sink rolled them back";
+        this.#failed(
+          `${why}; the ${events.length} event(s) stay in channel "${this.channel.name}"`,
+        );
+      } else if (events.length > 0) this.#failures = 0;
       if (delivery.backoff ?? !committed) return "BACKOFF";
       return events.length < batchSize ? "IDLE" : "READY";
     } catch (err) {
       if (open) tx.rollback();
-      throw this.#failure(err, events.length, delivered);
+      const failure = this.#failure(err, events.length, delivered);
+      this.#failed(failure.message);
+      throw failure;
     } finally {
       tx.close();
     }
+  }
+
+  /** Counts one more failed batch in a row, for health. */
+  #failed(cause: string): void {
+    this.#failures++;
+    this.#lastError = cause;
   }
 
   /**

@@ -16,6 +16,7 @@ import {
   SINK_COUNTERS,
   SOURCE_COUNTERS,
 } from "../api/counters.ts";
+import { type ComponentHealth, NO_FAILURES } from "../api/health.ts";
 import type { Status } from "../api/lifecycle.ts";
 import type { Log } from "../api/log.ts";
 import type { Source } from "../api/source.ts";
@@ -116,6 +117,11 @@ export class RunningSource {
         log: options.log,
       })
       : undefined;
+  }
+
+  /** What the source says about itself; a source that does not say has nothing to fail. */
+  health(): ComponentHealth {
+    return this.source.health?.() ?? NO_FAILURES;
   }
 
   /** Starts the source, then its runner. */

@@ -171,7 +171,12 @@ export interface FileRollSinkOptions {
 /** The answer for a batch on disk. */
 const WRITTEN: Delivery = Object.freeze({ outcome: "commit" });
 /** The answer for a batch that found the disk full: back into the channel, retried after a backoff. */
-const NO_SPACE: Delivery = Object.freeze({ outcome: "rollback", backoff: true, failed: 1 });
+const NO_SPACE: Delivery = Object.freeze({
+  outcome: "rollback",
+  backoff: true,
+  failed: 1,
+  reason: "no space left on the device",
+});
 /** Error codes of a write that failed for want of space: the disk, or the user's quota. */
 const NO_SPACE_CODES: ReadonlySet<string> = new Set(["ENOSPC", "EDQUOT"]);
 

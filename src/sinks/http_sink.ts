@@ -167,7 +167,13 @@ export class HttpSink implements SinkWriter {
         "failure",
         `${result.failure}: ${count} event(s) rolled back for retry, backing off`,
       );
-      return { outcome: "rollback", backoff: true, drained: 0, attempted: count };
+      return {
+        outcome: "rollback",
+        backoff: true,
+        drained: 0,
+        attempted: count,
+        reason: result.failure,
+      };
     }
     const { status } = result;
     const ok = status >= 200 && status < 300;
@@ -197,6 +203,7 @@ export class HttpSink implements SinkWriter {
       drained: outcome.incrementMetrics ? count : 0,
       failed: ok ? 0 : count,
       attempted: count,
+      reason: outcome.rollback ? `${answered} (${decidedBy})` : undefined,
     };
   }
 

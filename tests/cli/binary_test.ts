@@ -46,7 +46,7 @@ Deno.test({
     : `deno compile builds a flume-ws that runs without Deno (SKIPPED: no denort runtime at ` +
       `${runtime.where}; set DENORT_BIN or run once on a machine that reaches dl.deno.land)`,
   ignore: !runtime.found,
-  async fn() {
+  async fn(): Promise<void> {
     const dir = await Deno.makeTempDir({ prefix: "flume_ws_binary_" });
     try {
       const bin = `${dir}/flume-ws`;

@@ -2,6 +2,7 @@ import type { Clock } from "../../api/clock.ts";
 import { defineSource } from "../../api/component.ts";
 import type { CounterGroup, SenderCounter, SourceCounter } from "../../api/counters.ts";
 import { TextEvent } from "../../api/event.ts";
+import type { ComponentHealth } from "../../api/health.ts";
 import type { Log } from "../../api/log.ts";
 import type { Source, SourceSender } from "../../api/source.ts";
 import { explainTlsFailure } from "../../tls/explain.ts";
@@ -131,6 +132,8 @@ export class WebSocketSource implements Source {
   readonly #backoff: Backoff;
   readonly #where: string;
   #open: OpenSocket | undefined;
+  #connected = false;
+  #lastError: string | undefined;
   #stop = new AbortController();
   #loop: Promise<void> | undefined;
 
@@ -152,6 +155,18 @@ export class WebSocketSource implements Source {
     this.#open = await this.#options.sockets();
     this.#stop = new AbortController();
     this.#loop = this.#run(this.#stop.signal);
+  }
+
+  /**
+   * Connected or not, and the connections in a row that failed or ended
+   * before delivering a message (what the reconnect schedule counts).
+   */
+  health(): ComponentHealth {
+    return {
+      connected: this.#connected,
+      consecutiveFailures: this.#backoff.failures,
+      lastError: this.#lastError,
+    };
   }
 
   /** Closes the connection and cancels a pending retry; the framework then closes the sender. */
@@ -180,15 +195,19 @@ export class WebSocketSource implements Source {
         onOpen: () => {
           counters.add("ConnectionCreatedCount");
           counters.set("OpenConnectionCount", 1);
+          this.#connected = true;
           log.info(`Connected to ${this.#where}`);
         },
         pressure: this.#options.pressure,
-        onMessage: (data) => this.#receive(data),
+        onMessage: (data) => {
+          this.#backoff.reset(); // a delivering connection ends a run of failures
+          this.#receive(data);
+        },
       });
       counters.set("OpenConnectionCount", 0);
+      this.#connected = false;
       this.#report(outcome, signal.aborted);
       if (signal.aborted) break;
-      if (outcome.messages > 0) this.#backoff.reset();
       const delay = this.#backoff.next();
       log.info(
         `Reconnecting to ${this.#where} in ${(delay / 1000).toFixed(1)} s ` +
@@ -216,13 +235,11 @@ export class WebSocketSource implements Source {
     if (!outcome.opened) {
       counters.add("ConnectionFailedCount");
       if (!stopping) {
-        log.warn(
-          `Cannot connect to ${this.#where}: ${
-            explainTlsFailure(
-              peerLine(this.#explain(outcome.cause ?? "connection failed"), CAUSE_MAX),
-            )
-          }`,
+        const cause = explainTlsFailure(
+          peerLine(this.#explain(outcome.cause ?? "connection failed"), CAUSE_MAX),
         );
+        this.#lastError = this.#hideEndpoint(cause);
+        log.warn(`Cannot connect to ${this.#where}: ${cause}`);
       }
       return;
     }
@@ -244,7 +261,17 @@ export class WebSocketSource implements Source {
       ? `: ${peerLine(this.#explain(outcome.cause), CAUSE_MAX)}`
       : "";
     const detail = `code ${code}${reason}${cause}, ${outcome.messages} message(s)`;
+    if (!stopping) {
+      this.#lastError = this.#hideEndpoint(
+        `connection ${code === 1000 ? "closed" : "lost"}: ${detail}`,
+      );
+    }
     if (stopping || code === 1000) log.info(`Connection to ${this.#where} closed: ${detail}`);
     else log.warn(`Connection to ${this.#where} lost: ${detail}`);
+  }
+
+  /** `text` with the endpoint as written (credentials, tokens) replaced by its redacted form. */
+  #hideEndpoint(text: string): string {
+    return text.replaceAll(this.#options.endpoint, this.#where);
   }
 }
