@@ -6,6 +6,8 @@ import { Backoff } from "../util/backoff.ts";
 import { errorMessage } from "../util/errors.ts";
 import type { Log } from "../api/log.ts";
 
+/** Longest run of sink work without a macrotask yield (which lets network I/O in). */
+const IO_YIELD_MS = 100;
 /**
  * The reason an idle wait's signal is aborted with: a plain value, since
  * `abort()` without one builds a DOMException each time (once per idle
@@ -81,6 +83,7 @@ export class PollingRunner {
     // sink until the flood pauses and let the channel overflow.
     const filling = (): boolean => channels.some((c) => c.size() * 2 > c.capacity);
     let lastYield = clock.now();
+    let lastIoYield = lastYield;
     while (!signal.aborted) {
       let status: Status;
       try {
@@ -94,7 +97,14 @@ export class PollingRunner {
       if (signal.aborted) break;
       if (status === "READY") {
         backoff.reset();
-        if (clock.now() - lastYield >= yieldEvery && !filling()) {
+        const now = clock.now();
+        if (now - lastIoYield >= IO_YIELD_MS) {
+          // setImmediate lets timers and microtasks run but not network I/O in
+          // Deno: without a macrotask now and then, the monitoring server (and
+          // /health probes) would wait seconds for an answer under full load.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          lastIoYield = lastYield = clock.now();
+        } else if (now - lastYield >= yieldEvery && !filling()) {
           await new Promise((resolve) => setImmediate(resolve));
           lastYield = clock.now();
         }
@@ -114,7 +124,7 @@ export class PollingRunner {
       } else {
         await clock.sleep(delay, signal);
       }
-      lastYield = clock.now();
+      lastYield = lastIoYield = clock.now();
     }
   }
 }
