@@ -111,7 +111,7 @@ test: $(DENO)
 ## test-deps: a headless Chromium for the dashboard's browser test (as root: Debian's chromium package)
 # Without one, `make test` still passes: the browser tests are ignored, and say why.
 test-deps: $(DENO)
-	$(DENO) run --allow-read --allow-env --allow-sys --allow-run tests/support/chromium.ts
+	$(DENO) task test-deps
 
 check: $(DENO)
 	$(DENO) task check

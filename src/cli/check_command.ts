@@ -1,4 +1,5 @@
 import { formatIssue } from "../config/diagnostics.ts";
+import { resolveMonitoring } from "../config/monitoring_settings.ts";
 import { builtinRegistry } from "../registry.ts";
 import { parseAgentArgs } from "./args.ts";
 import type { Output } from "./fatal.ts";
@@ -18,6 +19,8 @@ export async function checkCommand(args: readonly string[], output: Output): Pro
     return 0;
   }
   const registry = builtinRegistry();
+  // The -Dflume.monitoring.* flags the agent would run with: refused here as there (exit 2).
+  const monitor = resolveMonitoring(options.sys, registry);
   const config = await loadConfigFile({
     file: options.confFile,
     agent: options.name,
@@ -25,7 +28,12 @@ export async function checkCommand(args: readonly string[], output: Output): Pro
     registry,
   });
   for (const warning of config.warnings) output.err(formatIssue(warning));
+  for (const warning of monitor?.warnings ?? []) output.err(`warning: ${warning}`);
   for (const line of formatTopology(config)) output.out(line);
+  if (monitor) {
+    const { host, port } = monitor.config as { host?: unknown; port?: unknown };
+    output.out(`monitoring: ${monitor.definition.type} on ${host}:${port}`);
+  }
   if (!options.connect) return 0;
   output.out("connections:");
   let failed = 0;

@@ -55,10 +55,17 @@ Logging (Flume's log4j properties):
   -Dflume.log.maxBackupIndex=N
                              backups kept (default 10; 0 keeps none)
 
+Monitoring (Flume's -D flags):
+  -Dflume.monitoring.type=http|prometheus
+                             serve /metrics (Flume's JSON, or Prometheus's
+                             text), /health and a dashboard at /
+  -Dflume.monitoring.port=PORT  default 41414; 0 picks a free port
+  -Dflume.monitoring.host=HOST  default 127.0.0.1; 0.0.0.0 for every interface
+
 Exit codes:
   0    stopped cleanly (signal or --duration)
   1    runtime failure
-  2    invalid configuration, arguments or log file (cannot be opened)
+  2    invalid configuration, arguments, monitoring flags or log file
   3    --duration ended and a WebSocket source never connected during the run
   130  a second SIGINT (exited at once, without draining)
   143  a second SIGTERM (exited at once, without draining)`;

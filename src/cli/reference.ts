@@ -40,6 +40,15 @@ export function renderReference(registry: Registry): string {
     const prefix = nested.key === "selector" ? "selector." : "";
     for (const def of defs) out.push(...renderDefinition(nested.noun, def, prefix));
   }
+  out.push("### Monitoring", "");
+  out.push(
+    "Set on the command line as `-Dflume.monitoring.PROPERTY=VALUE`, with " +
+      "`-Dflume.monitoring.type` naming the type (see [Operating flume-ws](#operating-flume-ws)).",
+    "",
+  );
+  for (const def of registry.all("monitor")) {
+    out.push(...renderDefinition("monitor", def, "flume.monitoring."));
+  }
   return out.join("\n").trimEnd();
 }
 

@@ -270,3 +270,49 @@ Deno.test("the CLI prints its version and rejects unknown commands", async (t) =
     assertLine(result.stderr, 'Run "flume-ws --help" for usage');
   });
 });
+
+Deno.test("check refuses the monitoring flags the agent would refuse, and shows good ones", async (t) => {
+  const conf = "conf/flume.conf";
+  await t.step("a misspelt type exits 2 with one line and a suggestion", async () => {
+    const result = await runCli([
+      "check",
+      "-n",
+      "a1",
+      "-f",
+      conf,
+      "-Dflume.monitoring.type=promethius",
+    ]);
+    equal(result.code, 2, result.stderr);
+    equal(
+      result.stderr.trim(),
+      'error: Invalid -Dflume.monitoring.type "promethius": expected http or prometheus ' +
+        '(did you mean "prometheus"?)',
+    );
+  });
+  await t.step("a port out of range exits 2", async () => {
+    const result = await runCli([
+      "check",
+      "-n",
+      "a1",
+      "-f",
+      conf,
+      "-Dflume.monitoring.type=http",
+      "-Dflume.monitoring.port=99999",
+    ]);
+    equal(result.code, 2, result.stderr);
+    match(result.stderr, /Invalid -Dflume\.monitoring\.port "99999": must be at most 65535/);
+  });
+  await t.step("valid flags are shown with the topology", async () => {
+    const result = await runCli([
+      "check",
+      "-n",
+      "a1",
+      "-f",
+      conf,
+      "-Dflume.monitoring.type=prometheus",
+      "-Dflume.monitoring.port=41414",
+    ]);
+    equal(result.code, 0, result.stderr);
+    match(result.stdout, /^monitoring: prometheus on 127\.0\.0\.1:41414$/m);
+  });
+});
