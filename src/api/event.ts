@@ -50,3 +50,9 @@ export function eventSize(event: Event): number {
 export function eventText(event: Event): string | undefined {
   return event instanceof TextEvent ? event.text : undefined;
 }
+
+/** The headers as JSON: `{}` without calling JSON.stringify when there are none (most events). */
+export function headersJson(headers: Record<string, string>): string {
+  for (const _ in headers) return JSON.stringify(headers);
+  return "{}";
+}

@@ -198,7 +198,7 @@ export class FileStore implements ChannelStore<StoredEvent> {
     if (open.undeleted) return undefined;
     const taken = open.buffer.shift();
     if (taken) open.inflight++;
-    if (open.buffer.length < this.#options.readSize) this.#read();
+    if (this.#readDue(open)) void this.#read();
     return taken;
   }
 
@@ -211,12 +211,17 @@ export class FileStore implements ChannelStore<StoredEvent> {
     this.#read();
   }
 
+  /** Whether a read should start: none under way, rows not in memory, memory below a read's worth. */
+  #readDue(open: OpenState): boolean {
+    return !open.reading && open.readCursor < open.db.lastSeq &&
+      open.buffer.length < this.#options.readSize;
+  }
+
   /** Starts a read when one is due; resolves once it has been answered (at once when none is). */
   #read(): Promise<void> {
     const open = this.#open;
+    if (!open || !this.#readDue(open)) return Promise.resolve();
     const size = this.#options.readSize;
-    if (!open || open.reading || open.readCursor >= open.db.lastSeq) return Promise.resolve();
-    if (open.buffer.length >= size) return Promise.resolve();
     open.reading = true;
     return open.db.readAfter(open.readCursor, size).then(
       (rows) => {

@@ -1,5 +1,5 @@
 import { ChannelError } from "../../api/channel.ts";
-import { type Event, eventText } from "../../api/event.ts";
+import { type Event, eventText, headersJson } from "../../api/event.ts";
 import {
   type OpenedStore,
   StoreFullError,
@@ -164,11 +164,6 @@ export class StoreThread {
 
 /** An event as it crosses: text stays text (encoded on the worker), headers become JSON. */
 function wirePut(event: Event): WirePut {
-  const headers = isEmpty(event.headers) ? "{}" : JSON.stringify(event.headers);
+  const headers = headersJson(event.headers);
   return [headers, eventText(event) ?? event.body];
-}
-
-function isEmpty(headers: Record<string, string>): boolean {
-  for (const _ in headers) return false;
-  return true;
 }

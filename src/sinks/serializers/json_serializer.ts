@@ -1,4 +1,4 @@
-import { type Event, eventText } from "../../api/event.ts";
+import { type Event, eventText, headersJson } from "../../api/event.ts";
 import {
   estimatedBytes,
   type EventSerializer,
@@ -46,7 +46,7 @@ export class JsonSerializer implements EventSerializer {
 
   /** The same text as JSON.stringify(this.line(event)) + "\n", without building the object. */
   #lineText(event: Event): string {
-    const headers = isEmpty(event.headers) ? "{}" : JSON.stringify(event.headers);
+    const headers = headersJson(event.headers);
     const text = eventText(event) ?? this.#text(event.body);
     return text === undefined
       ? `{"headers":${headers},"body":"${event.body.toBase64()}","bodyEncoding":"base64"}\n`
@@ -69,11 +69,6 @@ export class JsonSerializer implements EventSerializer {
       return undefined;
     }
   }
-}
-
-function isEmpty(headers: Record<string, string>): boolean {
-  for (const _ in headers) return false;
-  return true;
 }
 
 /** The `json` serializer type. */
