@@ -9,11 +9,13 @@ import type {
   ComponentLookup,
   DefinitionOf,
   MonitorDefinition,
+  ProcessorDefinition,
   SourceDefinition,
 } from "./api/component.ts";
 import { FILE_CHANNEL } from "./channels/file/mod.ts";
 import { MEMORY_CHANNEL } from "./channels/memory_channel.ts";
 import { HTTP_MONITOR, PROMETHEUS_MONITOR } from "./monitoring/monitors.ts";
+import { DEFAULT_PROCESSOR } from "./processors/default_processor.ts";
 import { REPLICATING_SELECTOR } from "./selectors/replicating_selector.ts";
 import { FILE_ROLL_SINK } from "./sinks/file_roll_sink.ts";
 import { HTTP_SINK } from "./sinks/http_sink.ts";
@@ -24,11 +26,15 @@ import { WEBSOCKET_SOURCE } from "./sources/websocket/mod.ts";
 
 /**
  * Definitions by kind, in the order the README lists them; a registry
- * without monitoring servers may leave `monitor` out.
+ * without monitoring servers or sink groups may leave `monitor` and
+ * `processor` out.
  */
 export type Definitions =
-  & { readonly [K in Exclude<ComponentKind, "monitor">]: readonly DefinitionOf[K][] }
-  & { readonly monitor?: readonly MonitorDefinition[] };
+  & { readonly [K in Exclude<ComponentKind, "monitor" | "processor">]: readonly DefinitionOf[K][] }
+  & {
+    readonly monitor?: readonly MonitorDefinition[];
+    readonly processor?: readonly ProcessorDefinition[];
+  };
 
 /** Definitions of every kind, `monitor` included. */
 export type AllDefinitions = { readonly [K in ComponentKind]: readonly DefinitionOf[K][] };
@@ -40,6 +46,7 @@ export const BUILTIN: Definitions = {
   sink: [LOGGER_SINK, NULL_SINK, FILE_ROLL_SINK, HTTP_SINK],
   selector: [REPLICATING_SELECTOR],
   interceptor: [],
+  processor: [DEFAULT_PROCESSOR],
   monitor: [HTTP_MONITOR, PROMETHEUS_MONITOR],
 };
 
@@ -54,7 +61,12 @@ export class Registry implements ComponentLookup {
   /** A registry over `definitions`; each kind may be extended with `extra`. */
   constructor(definitions: Definitions, extra: Partial<Definitions> = {}) {
     const merged = {} as Record<ComponentKind, readonly DefinitionOf[ComponentKind][]>;
-    const kinds = new Set([...Object.keys(definitions), ...Object.keys(extra), "monitor"]);
+    const kinds = new Set([
+      ...Object.keys(definitions),
+      ...Object.keys(extra),
+      "monitor",
+      "processor",
+    ]);
     for (const kind of kinds as Set<ComponentKind>) {
       merged[kind] = [...(definitions[kind] ?? []), ...(extra[kind] ?? [])];
       for (const def of merged[kind]) {

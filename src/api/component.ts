@@ -25,14 +25,22 @@ import type {
   Reporter,
 } from "./properties.ts";
 import type { ChannelSelector } from "./selector.ts";
-import type { SinkWriter } from "./sink.ts";
+import type { Sink, SinkWriter } from "./sink.ts";
+import type { SinkProcessor } from "./sink_processor.ts";
 import type { Source, SourceSender } from "./source.ts";
 
 /**
  * The kinds of component: those a flume.conf configures by `type`, and the
  * monitoring server, which `-Dflume.monitoring.type` chooses.
  */
-export type ComponentKind = "source" | "channel" | "sink" | "selector" | "interceptor" | "monitor";
+export type ComponentKind =
+  | "source"
+  | "channel"
+  | "sink"
+  | "selector"
+  | "interceptor"
+  | "processor"
+  | "monitor";
 
 /** What every definition declares. */
 export interface DefinitionBase<D extends PropertyDecls, P> {
@@ -42,6 +50,11 @@ export interface DefinitionBase<D extends PropertyDecls, P> {
   readonly aliases?: readonly string[];
   /** One line describing the component. */
   readonly summary: string;
+  /**
+   * A flume.conf fragment using the component, as the README's reference
+   * shows it: agent `a1`, the component's properties under their full keys.
+   */
+  readonly example?: string;
   readonly properties: D;
   readonly patterns?: readonly PatternDecl[];
   /** Cross-property rules, run after every property parsed (invalid ones read as undefined). */
@@ -173,6 +186,24 @@ export interface InterceptorDefinition<D extends PropertyDecls = PropertyDecls, 
   create(ctx: ComponentContext<ConfigOf<D>, P>): Interceptor;
 }
 
+/** What a sink processor factory receives; its name is the sink group's. */
+export interface ProcessorContext<C, P> extends ComponentContext<C, P> {
+  /** The group's sinks, in the order the group's `sinks` lists them. */
+  readonly sinks: readonly Sink[];
+  /** The group's counters (`SINK_PROCESSOR.NAME`). */
+  readonly counters: CounterGroup<string>;
+}
+
+/**
+ * A sink processor type (`sinkgroups.NAME.processor.type`); its properties
+ * sit under `processor.`.
+ */
+export interface ProcessorDefinition<D extends PropertyDecls = PropertyDecls, P = unknown>
+  extends DefinitionBase<D, P> {
+  readonly kind: "processor";
+  create(ctx: ProcessorContext<ConfigOf<D>, P>): SinkProcessor;
+}
+
 /** What a monitoring server's factory receives; its name is its type (`http`). */
 export interface MonitorContext<C, P> extends ComponentContext<C, P> {
   /** The agent it reports on. */
@@ -196,6 +227,7 @@ export interface DefinitionOf {
   readonly sink: SinkDefinition;
   readonly selector: SelectorDefinition;
   readonly interceptor: InterceptorDefinition;
+  readonly processor: ProcessorDefinition;
   readonly monitor: MonitorDefinition;
 }
 
@@ -250,6 +282,13 @@ export function defineInterceptor<const D extends PropertyDecls, P = undefined>(
   definition: Omit<InterceptorDefinition<D, P>, "kind">,
 ): InterceptorDefinition {
   return { ...definition, kind: "interceptor" } as unknown as InterceptorDefinition;
+}
+
+/** Declares a sink processor type. */
+export function defineProcessor<const D extends PropertyDecls, P = undefined>(
+  definition: Omit<ProcessorDefinition<D, P>, "kind">,
+): ProcessorDefinition {
+  return { ...definition, kind: "processor" } as unknown as ProcessorDefinition;
 }
 
 /** Declares a monitoring server type. */

@@ -141,8 +141,12 @@ export interface PatternDecl {
   readonly pattern: RegExp;
   /** Shown in messages and the README, e.g. `cookie.ID.value`. */
   readonly display: string;
-  readonly kind: "string" | "secret" | "boolean";
+  readonly kind: "string" | "secret" | "boolean" | "int" | "list";
   readonly doc: string;
+  /** For `int`: the smallest value. @default 0 */
+  readonly min?: number;
+  /** For `int`: the largest value. @default 2147483647 */
+  readonly max?: number;
 }
 
 /** The value a declaration gives the configuration. */

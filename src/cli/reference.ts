@@ -55,8 +55,13 @@ export function renderReference(registry: Registry): string {
 function renderDefinition(noun: string, def: AnyDefinition, prefix = ""): string[] {
   const names = [def.type, ...(def.aliases ?? [])].map((n) => `\`${n}\``).join(", ");
   const out = [`#### \`${def.type}\` ${noun}`, "", `${def.summary}. Type: ${names}.`, ""];
+  const example = def.example === undefined
+    ? []
+    : ["Example:", "", "```properties", ...def.example.trim().split("\n"), "```", ""];
   const rows = Object.entries(def.properties);
-  if (rows.length === 0 && (def.patterns ?? []).length === 0) return [...out, "No properties.", ""];
+  if (rows.length === 0 && (def.patterns ?? []).length === 0) {
+    return [...out, "No properties.", "", ...example];
+  }
   out.push("| property | default | meaning |", "|---|---|---|");
   for (const [name, p] of rows) {
     const shown = p.required ? "required" : showDefault(p);
@@ -69,7 +74,7 @@ function renderDefinition(noun: string, def: AnyDefinition, prefix = ""): string
     const secret = p.kind === "secret" ? " (secret: never shown)" : "";
     out.push(`| \`${prefix}${p.display}\` | – | ${p.doc}${secret} |`);
   }
-  out.push("");
+  out.push("", ...example);
   return out;
 }
 

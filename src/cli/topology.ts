@@ -2,6 +2,7 @@ import type { AgentConfig, ComponentConfig, SourceConfig } from "../config/agent
 import { LISTED_KINDS } from "../config/kinds.ts";
 import { showDefault, showValue } from "../config/parse_value.ts";
 import { redactUrl } from "../util/redact.ts";
+import { formatSinkGroups } from "./sink_group_topology.ts";
 
 /** A component as `check` lists it: its links and the lines of its nested components. */
 interface Shown {
@@ -33,6 +34,7 @@ export function formatTopology(config: AgentConfig): string[] {
       lines.push(`  ${c.name} (${c.type})${arrow}`, ...formatProperties(c), ...nested);
     }
   }
+  lines.push(...formatSinkGroups(config));
   return lines;
 }
 

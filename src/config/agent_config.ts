@@ -22,7 +22,10 @@ import {
 } from "./resolve_components.ts";
 import type { Variables } from "./substitute.ts";
 
+import type { SinkGroupConfig } from "./sink_groups.ts";
+
 export type { ComponentConfig } from "./resolve_components.ts";
+export type { SinkGroupConfig } from "./sink_groups.ts";
 export { agentNames } from "./agent_keys.ts";
 
 /** A source, its selector and interceptors, and the channels it writes to. */
@@ -46,6 +49,8 @@ export interface AgentConfig {
   readonly sources: readonly SourceConfig[];
   readonly channels: readonly ComponentConfig<"channel">[];
   readonly sinks: readonly SinkConfig[];
+  /** Sink groups, in the order listed; a sink in none runs on its own. */
+  readonly sinkGroups: readonly SinkGroupConfig[];
   /** Warnings found while loading (unknown properties, unlisted components). */
   readonly warnings: readonly ConfigIssue[];
 }
@@ -121,7 +126,7 @@ export function loadAgentConfig(text: string, options: LoadOptions): AgentConfig
     ...issues.filter((i) => i.line === undefined || !unset.has(i.line)),
   ]));
   if (all.some((i) => i.severity === "error")) throw new ConfigError(all);
-  return { file, agent, sources, channels, sinks, warnings: all };
+  return { file, agent, sources, channels, sinks, sinkGroups: [], warnings: all };
 }
 
 /**

@@ -8,8 +8,8 @@ import type { Sink } from "../api/sink.ts";
 import type { AgentConfig } from "../config/agent_config.ts";
 import type { MonitorConfig } from "../config/monitoring_settings.ts";
 import { buildChannel, buildSink, buildSource, type RunningSource } from "./components.ts";
-import { DefaultSinkProcessor } from "./default_sink_processor.ts";
 import { PollingRunner } from "./polling_runner.ts";
+import { buildProcessor, sinkUnits } from "./sink_processors.ts";
 import { errorMessage } from "../util/errors.ts";
 
 /** How long a busy sink runner may keep the event loop: see the runner's options. */
@@ -62,7 +62,8 @@ export class Agent implements MonitoredAgent {
   readonly sources: readonly RunningSource[];
   /** The monitoring server, if one was asked for. */
   readonly monitor: Monitor | undefined;
-  readonly #runners: readonly PollingRunner[];
+  /** One per sink unit (a sink group, or a sink in none), with the unit's sinks. */
+  readonly #runners: readonly { runner: PollingRunner; sinks: readonly Sink[] }[];
   readonly #types: ReadonlyMap<string, string>;
   readonly #monitorWarnings: readonly string[];
   readonly #log: Log;
@@ -84,12 +85,15 @@ export class Agent implements MonitoredAgent {
     this.sinks = config.sinks.map((c) =>
       buildSink(c, this.channels.get(c.channel)!, { counters, clock, log: logFor("sink", c.name) })
     );
-    this.#runners = this.sinks.map((sink) => {
-      const processor = new DefaultSinkProcessor(sink);
-      return new PollingRunner(`sink ${sink.name}`, () => processor.process(), {
+    const byName = new Map(this.sinks.map((sink) => [sink.name, sink]));
+    this.#runners = sinkUnits(config).map((unit) => {
+      const sinks = unit.sinks.map((name) => byName.get(name)!);
+      const log = logFor("sink", unit.name);
+      const processor = buildProcessor(unit, sinks, { counters, clock, log });
+      const runner = new PollingRunner(`sink ${unit.name}`, () => processor.process(), {
         clock,
-        log: logFor("sink", sink.name),
-        channels: [sink.channel],
+        log,
+        channels: [...new Set(sinks.map((sink) => sink.channel))],
         // A sink only runs while its channel holds events, and a WebSocket
         // flood keeps timers waiting: yielding to them every 10 ms would
         // stall the sink for the whole flood. A sink goes IDLE (and so lets
@@ -97,6 +101,7 @@ export class Agent implements MonitoredAgent {
         // yield at all while the channel is over half full.
         yieldEveryMs: SINK_YIELD_EVERY_MS,
       });
+      return { runner, sinks };
     });
     this.sources = config.sources.map((c) =>
       buildSource(c, c.channels.map((n) => this.channels.get(n)!), {
@@ -153,7 +158,7 @@ export class Agent implements MonitoredAgent {
         await sink.start();
         this.#started(sink.counters);
       }
-      for (const runner of this.#runners) runner.start();
+      for (const { runner } of this.#runners) runner.start();
       for (const source of this.sources) {
         await source.start();
         this.#started(source.counters);
@@ -200,7 +205,7 @@ export class Agent implements MonitoredAgent {
       const within = (work: Promise<unknown>): Promise<boolean> =>
         Promise.race([work.then(() => true), graceOver]);
       const [sinksDone, sourcesDone] = await Promise.all([
-        Promise.all(this.#runners.map((runner) => within(runner.stop()))),
+        Promise.all(this.#runners.map(({ runner }) => within(runner.stop()))),
         Promise.all(closing.map(within)),
       ]);
       grace.abort();
@@ -264,13 +269,14 @@ export class Agent implements MonitoredAgent {
   }
 
   /**
-   * Stops the sinks whose runner stopped (`stopped`, by index). A sink still
-   * busy is left running, not closed under its batch: its events stay in
-   * its channel until that batch commits.
+   * Stops the sinks whose runner stopped (`stopped`, by runner index). A
+   * sink still busy is left running, not closed under its batch: its events
+   * stay in its channel until that batch commits.
    */
   async #stopSinks(stopped: readonly boolean[]): Promise<void> {
-    for (const [i, sink] of this.sinks.entries()) {
-      if (stopped[i]) {
+    const done = new Set(this.#runners.flatMap(({ sinks }, i) => stopped[i] ? sinks : []));
+    for (const sink of this.sinks) {
+      if (done.has(sink)) {
         await sink.stop();
         this.#stopped(sink.counters);
         continue;
