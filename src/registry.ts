@@ -14,13 +14,29 @@ import type {
 } from "./api/component.ts";
 import { FILE_CHANNEL } from "./channels/file/mod.ts";
 import { MEMORY_CHANNEL } from "./channels/memory_channel.ts";
+import { SPILLABLE_MEMORY_CHANNEL } from "./channels/spillable/mod.ts";
+import {
+  HOST_INTERCEPTOR,
+  JSON_EXTRACTOR_INTERCEPTOR,
+  REGEX_EXTRACTOR_INTERCEPTOR,
+  REGEX_FILTER_INTERCEPTOR,
+  REMOVE_HEADER_INTERCEPTOR,
+  STATIC_INTERCEPTOR,
+  TIMESTAMP_INTERCEPTOR,
+  UUID_INTERCEPTOR,
+} from "./interceptors/mod.ts";
 import { HTTP_MONITOR, PROMETHEUS_MONITOR } from "./monitoring/monitors.ts";
 import { DEFAULT_PROCESSOR } from "./processors/default_processor.ts";
+import { FAILOVER_PROCESSOR } from "./processors/failover_processor.ts";
+import { LOAD_BALANCE_PROCESSOR } from "./processors/load_balance_processor.ts";
+import { MULTIPLEXING_SELECTOR } from "./selectors/multiplexing_selector.ts";
 import { REPLICATING_SELECTOR } from "./selectors/replicating_selector.ts";
 import { FILE_ROLL_SINK } from "./sinks/file_roll_sink.ts";
 import { HTTP_SINK } from "./sinks/http_sink.ts";
 import { LOGGER_SINK } from "./sinks/logger_sink.ts";
 import { NULL_SINK } from "./sinks/null_sink.ts";
+import { HTTP_SOURCE } from "./sources/http/mod.ts";
+import { NETCAT_SOURCE, NETCAT_UDP_SOURCE } from "./sources/netcat/mod.ts";
 import { SEQ_SOURCE } from "./sources/seq_source.ts";
 import { WEBSOCKET_SOURCE } from "./sources/websocket/mod.ts";
 
@@ -41,12 +57,21 @@ export type AllDefinitions = { readonly [K in ComponentKind]: readonly Definitio
 
 /** Every built-in component. */
 export const BUILTIN: Definitions = {
-  source: [WEBSOCKET_SOURCE, SEQ_SOURCE],
-  channel: [MEMORY_CHANNEL, FILE_CHANNEL],
+  source: [WEBSOCKET_SOURCE, SEQ_SOURCE, NETCAT_SOURCE, NETCAT_UDP_SOURCE, HTTP_SOURCE],
+  channel: [MEMORY_CHANNEL, FILE_CHANNEL, SPILLABLE_MEMORY_CHANNEL],
   sink: [LOGGER_SINK, NULL_SINK, FILE_ROLL_SINK, HTTP_SINK],
-  selector: [REPLICATING_SELECTOR],
-  interceptor: [],
-  processor: [DEFAULT_PROCESSOR],
+  selector: [REPLICATING_SELECTOR, MULTIPLEXING_SELECTOR],
+  interceptor: [
+    TIMESTAMP_INTERCEPTOR,
+    HOST_INTERCEPTOR,
+    STATIC_INTERCEPTOR,
+    REMOVE_HEADER_INTERCEPTOR,
+    UUID_INTERCEPTOR,
+    REGEX_FILTER_INTERCEPTOR,
+    REGEX_EXTRACTOR_INTERCEPTOR,
+    JSON_EXTRACTOR_INTERCEPTOR,
+  ],
+  processor: [DEFAULT_PROCESSOR, FAILOVER_PROCESSOR, LOAD_BALANCE_PROCESSOR],
   monitor: [HTTP_MONITOR, PROMETHEUS_MONITOR],
 };
 

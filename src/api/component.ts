@@ -24,7 +24,7 @@ import type {
   RawProperties,
   Reporter,
 } from "./properties.ts";
-import type { ChannelSelector } from "./selector.ts";
+import type { ChannelSelector, SelectorRoute } from "./selector.ts";
 import type { Sink, SinkWriter } from "./sink.ts";
 import type { SinkProcessor } from "./sink_processor.ts";
 import type { Source, SourceSender } from "./source.ts";
@@ -124,6 +124,12 @@ export interface SelectorContext<C, P> extends ComponentContext<C, P> {
   readonly channels: readonly Channel[];
 }
 
+/** What an interceptor factory receives. */
+export interface InterceptorContext<C, P> extends ComponentContext<C, P> {
+  /** The counter group of the source the interceptor belongs to (`SOURCE.r1`). */
+  readonly counters: CounterGroup<string>;
+}
+
 /** What `check --connect` found for one source. */
 export interface ConnectVerdict {
   readonly ok: boolean;
@@ -177,13 +183,19 @@ export interface SelectorDefinition<D extends PropertyDecls = PropertyDecls, P =
   /** Properties whose values name channels, which must be the source's. */
   readonly channelLists?: readonly (keyof D & string)[];
   create(ctx: SelectorContext<ConfigOf<D>, P>): ChannelSelector;
+  /** Which of the source's `channels` each event may reach, for `check`. */
+  routes?(
+    config: ConfigOf<D>,
+    properties: RawProperties,
+    channels: readonly string[],
+  ): readonly SelectorRoute[];
 }
 
 /** An interceptor type (`interceptors.NAME.type`). */
 export interface InterceptorDefinition<D extends PropertyDecls = PropertyDecls, P = unknown>
   extends DefinitionBase<D, P> {
   readonly kind: "interceptor";
-  create(ctx: ComponentContext<ConfigOf<D>, P>): Interceptor;
+  create(ctx: InterceptorContext<ConfigOf<D>, P>): Interceptor;
 }
 
 /** What a sink processor factory receives; its name is the sink group's. */

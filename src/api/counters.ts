@@ -111,6 +111,11 @@ export class CounterRegistry {
     return group;
   }
 
+  /** Unregisters the group with this id (a component removed or rebuilt); true when there was one. */
+  remove(id: string): boolean {
+    return this.#groups.delete(id);
+  }
+
   /** The group with this id, if any. */
   get(id: string): CounterGroup<string> | undefined {
     return this.#groups.get(id);

@@ -17,4 +17,19 @@ export interface ChannelSelector {
     readonly required: readonly Channel[];
     readonly optional: readonly Channel[];
   };
+  /**
+   * Every channel that some event may require, which back-pressure waits
+   * on; every channel when absent.
+   */
+  readonly requirable?: readonly Channel[];
+}
+
+/** One routing rule as `check` shows it: `header state = CZ -> c1 (optional: c2)`. */
+export interface SelectorRoute {
+  /** Which events: `all events`, `header state = CZ`, `otherwise`. */
+  readonly when: string;
+  /** The channels they must reach. */
+  readonly required: readonly string[];
+  /** The channels they also go to, whose failures are only logged and counted. */
+  readonly optional: readonly string[];
 }

@@ -21,6 +21,16 @@ export interface SourceSender {
    * paused. Resolves false when the sender closed before that.
    */
   sendBatch(events: readonly Event[]): Promise<boolean>;
+  /**
+   * Puts a whole batch now, all or nothing, for a source that answers its
+   * client (an HTTP 503): one transaction per channel, only while nothing
+   * waits in the backlog and every required channel has room for all of it
+   * at once; never queued, never retried. Resolves true once every required
+   * channel committed it; false, counted as ChannelWriteFail, when it was
+   * refused (as with Flume's ChannelProcessor, a required channel may have
+   * committed it before a later one refused it). Calls run one at a time.
+   */
+  tryBatch(events: readonly Event[]): Promise<boolean>;
   /** Events queued and not yet accepted by the channels. */
   readonly size: number;
   /**

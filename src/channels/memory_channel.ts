@@ -49,6 +49,11 @@ export const MEMORY_CHANNEL = defineChannel({
   type: "memory",
   aliases: ["org.apache.flume.channel.MemoryChannel"],
   summary: "Events in an in-memory queue; fast, lost if the agent dies",
+  example: `
+a1.channels = c1
+a1.channels.c1.type = memory
+a1.channels.c1.capacity = 10000
+a1.channels.c1.transactionCapacity = 1000`,
   properties: MEMORY_PROPERTIES,
   check: checkCapacities,
   create: ({ name, config, counters, clock }) =>

@@ -12,16 +12,23 @@ import { parseLogSettings } from "./log_settings.ts";
 import { formatDuration, sleepLong } from "./duration.ts";
 import { StatusReporter } from "../core/status_line.ts";
 import { sourcesNeverConnected } from "../core/never_connected.ts";
+import { reloadAgent } from "./reload_config.ts";
+import { modifiedAt, ReloadWatcher } from "./reload_watcher.ts";
 
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 /** A repeat within this window is the same signal delivered twice, not a second one. */
 const REPEAT_WINDOW_MS = 500;
 
+/** The signal that reloads at once (Windows has none). */
+const RELOAD_SIGNAL = Deno.build.os === "windows" ? undefined : "SIGHUP";
+
 /**
  * `flume-ws agent`: runs until SIGINT or SIGTERM (or for `--duration`),
- * then drains and stops; a second signal exits at once. Returns the exit
- * code: 0, or 3 when `--duration` ended and a source that connects never
- * did.
+ * then drains and stops; a second signal exits at once. Unless
+ * `--no-reload-conf`, it reloads the file when its modification time
+ * changes (every `--reload-interval` seconds) and at once on SIGHUP.
+ * Returns the exit code: 0, or 3 when `--duration` ended and a source that
+ * connects never did.
  */
 export async function agentCommand(args: readonly string[], output: Output): Promise<number> {
   const options = parseAgentArgs("agent", args);
@@ -32,12 +39,10 @@ export async function agentCommand(args: readonly string[], output: Output): Pro
   const logging = parseLogSettings(options.sys, { format: options.logFormat, command: "agent" });
   const registry = builtinRegistry();
   const monitor = resolveMonitoring(options.sys, registry);
-  const config = await loadConfigFile({
-    file: options.confFile,
-    agent: options.name,
-    sys: options.sys,
-    registry,
-  });
+  const request = { file: options.confFile, agent: options.name, sys: options.sys, registry };
+  // Before the read: a change while reading is seen by the first look.
+  const loadedMtime = await modifiedAt(request.file).catch(() => undefined);
+  const config = await loadConfigFile(request);
   await configureLogging(logging.level, logging);
   const log = logFor("agent", config.agent);
   // JSON logs stay one object per line: the configuration's warnings are log records there.
@@ -74,8 +79,32 @@ export async function agentCommand(args: readonly string[], output: Output): Pro
     })
     : undefined;
   const timer = new AbortController();
+  const drainTimeoutMs = options.drainTimeoutSeconds * 1000;
+  const watcher = options.noReloadConf ? undefined : new ReloadWatcher({
+    file: request.file,
+    intervalMs: options.reloadIntervalSeconds * 1000,
+    clock: SYSTEM_CLOCK,
+    log,
+    loadedMtime,
+    reload: async (reason) =>
+      void await reloadAgent(agent, request, {
+        reason,
+        log,
+        warn,
+        drainTimeoutMs,
+        signal: timer.signal,
+      }),
+  });
+  const onReloadSignal = (): void => {
+    if (watcher) watcher.trigger("SIGHUP received");
+    else log.warn("SIGHUP received: not reloading (--no-reload-conf)");
+  };
+  // Listening before the start: a SIGHUP meanwhile must not end the process
+  // (its default action); the watcher reloads once the agent runs.
+  if (RELOAD_SIGNAL) Deno.addSignalListener(RELOAD_SIGNAL, onReloadSignal);
   try {
     await agent.start();
+    watcher?.start();
     status?.start();
     const { durationSeconds } = options;
     const runFor = durationSeconds === undefined ? "" : formatDuration(durationSeconds);
@@ -94,8 +123,10 @@ export async function agentCommand(args: readonly string[], output: Output): Pro
       `${timeUp ? `--duration ${runFor} is over` : `${reason} received`}: ` +
         `stopping sources, draining channels`,
     );
+    timer.abort();
+    await watcher?.stop();
     await status?.stop();
-    await agent.stop({ drainTimeoutMs: options.drainTimeoutSeconds * 1000, signal: forced.signal });
+    await agent.stop({ drainTimeoutMs, signal: forced.signal });
     if (!timeUp) return 0;
     const never = sourcesNeverConnected(agent.counters.snapshot());
     for (const source of never) {
@@ -107,6 +138,8 @@ export async function agentCommand(args: readonly string[], output: Output): Pro
     return never.length > 0 ? 3 : 0;
   } finally {
     timer.abort();
+    await watcher?.stop();
+    if (RELOAD_SIGNAL) Deno.removeSignalListener(RELOAD_SIGNAL, onReloadSignal);
     await status?.stop();
     for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
   }

@@ -129,8 +129,10 @@ export interface AgentArgs {
   readonly confDir?: string;
   /** `-DKEY=VALUE`, in order (later wins). */
   readonly sys: Readonly<Record<string, string>>;
-  /** `--no-reload-conf`: accepted; the file is always read once. */
+  /** `--no-reload-conf`: read the file once; no reload on a change or SIGHUP. */
   readonly noReloadConf: boolean;
+  /** `--reload-interval SECONDS`: seconds between two looks at the file. @default 30 */
+  readonly reloadIntervalSeconds: number;
   /** `--drain-timeout SECONDS`: how long sinks may drain at shutdown. */
   readonly drainTimeoutSeconds: number;
   /** `agent --status-interval SECONDS`: seconds between status lines, 0 for none. @default 60 */
@@ -150,6 +152,12 @@ export const DEFAULT_STATUS_INTERVAL_SECONDS = 60;
 /** The longest `--status-interval`: a day. */
 const MAX_STATUS_INTERVAL_SECONDS = 86_400;
 
+/** Seconds between two looks at the configuration file unless `--reload-interval` says (Flume's). */
+export const DEFAULT_RELOAD_INTERVAL_SECONDS = 30;
+
+/** The longest `--reload-interval`: a day. */
+const MAX_RELOAD_INTERVAL_SECONDS = 86_400;
+
 /** The options only `agent` takes. */
 const AGENT_ONLY = ["status-interval", "duration", "log-format"] as const;
 
@@ -159,6 +167,7 @@ const OPTIONS = {
   conf: { type: "string", short: "c" },
   define: { type: "string", short: "D", multiple: true },
   "no-reload-conf": { type: "boolean" },
+  "reload-interval": { type: "string" },
   "plugins-path": { type: "string", multiple: true },
   "drain-timeout": { type: "string" },
   "status-interval": { type: "string" },
@@ -195,6 +204,7 @@ export function parseAgentArgs(command: string, args: readonly string[]): AgentA
     throw new UsageError(`--${agentOnly} is an option of agent`, command);
   }
   const statusInterval = values["status-interval"];
+  const reloadInterval = values["reload-interval"];
   const duration = values.duration;
   return {
     name: values.name ?? "",
@@ -202,6 +212,13 @@ export function parseAgentArgs(command: string, args: readonly string[]): AgentA
     confDir: values.conf,
     sys,
     noReloadConf: values["no-reload-conf"] === true,
+    reloadIntervalSeconds: reloadInterval === undefined
+      ? DEFAULT_RELOAD_INTERVAL_SECONDS
+      : parseWholeNumber("reload-interval", reloadInterval, {
+        command,
+        min: 1,
+        max: MAX_RELOAD_INTERVAL_SECONDS,
+      }),
     drainTimeoutSeconds,
     statusIntervalSeconds: statusInterval === undefined
       ? DEFAULT_STATUS_INTERVAL_SECONDS

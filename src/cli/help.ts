@@ -27,7 +27,13 @@ Options:
   -c, --conf DIR             Flume's conf directory; accepted for compatibility
   -D KEY=VALUE               a property for \${sys:KEY}, or one of the logging
                              properties below
-      --no-reload-conf       accepted for compatibility: the file is read once
+      --no-reload-conf       read FILE once: no reload when it changes or on
+                             SIGHUP
+      --reload-interval SEC  look at FILE's modification time every SEC
+                             seconds (default 30); a changed file (or a
+                             SIGHUP, at once) is validated and applied as a
+                             diff: unchanged components keep running, an
+                             invalid file is logged and the old one kept
       --plugins-path DIR     accepted for compatibility: components are built in
       --drain-timeout SEC    how long the whole shutdown may drain (default 5)
       --status-interval SEC  a status line every SEC seconds (default 60;

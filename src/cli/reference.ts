@@ -20,12 +20,18 @@ export const END = "<!-- reference:end -->";
 export function renderReference(registry: Registry): string {
   const out: string[] = [];
   for (const kind of LISTED_KINDS) {
-    if (kind.kind === "sinkgroup") continue;
     out.push(`### ${kind.title}`, "");
     out.push(`Every ${kind.noun} takes \`<agent>.${kind.list}.<name>.PROPERTY\`:`, "");
     out.push("| property | default | meaning |", "|---|---|---|");
     for (const p of kind.generic) out.push(`| \`${p.name}\` | ${p.shown} | ${p.doc} |`);
     out.push("");
+    if (kind.kind === "sinkgroup") {
+      // A group's processor types, their properties under `processor.`.
+      for (const def of registry.all("processor")) {
+        out.push(...renderDefinition("sink processor", def, "processor."));
+      }
+      continue;
+    }
     for (const def of registry.all(kind.kind)) out.push(...renderDefinition(kind.noun, def));
   }
   for (const nested of NESTED_KINDS) {

@@ -22,7 +22,7 @@ import {
 } from "./resolve_components.ts";
 import type { Variables } from "./substitute.ts";
 
-import type { SinkGroupConfig } from "./sink_groups.ts";
+import { resolveSinkGroups, type SinkGroupConfig } from "./sink_groups.ts";
 
 export type { ComponentConfig } from "./resolve_components.ts";
 export type { SinkGroupConfig } from "./sink_groups.ts";
@@ -119,6 +119,8 @@ export function loadAgentConfig(text: string, options: LoadOptions): AgentConfig
     return sink ? [{ ...sink, channel: sinkLinks.get(item.name)![0] ?? "" }] : [];
   });
   issues.push(...batchSizeChecks(channels, sources, sinks, { file, prefix }));
+  const groups = grouped.value.get("sinkgroups") ?? [];
+  const sinkGroups = take(resolveSinkGroups(groups, { ...resolve, sinks: named("sinks") }))!;
 
   const unset = keys.value.unsetLines;
   const all = foldAlikeWarnings(sortIssues([
@@ -126,7 +128,7 @@ export function loadAgentConfig(text: string, options: LoadOptions): AgentConfig
     ...issues.filter((i) => i.line === undefined || !unset.has(i.line)),
   ]));
   if (all.some((i) => i.severity === "error")) throw new ConfigError(all);
-  return { file, agent, sources, channels, sinks, sinkGroups: [], warnings: all };
+  return { file, agent, sources, channels, sinks, sinkGroups, warnings: all };
 }
 
 /**

@@ -22,8 +22,8 @@ export type Listed = ReadonlyMap<ListedKind["list"], readonly ListedComponent[]>
 /**
  * Groups the agent's keys by component: every list (`sources`, …) names
  * components, and `LIST.NAME.PROPERTY` keys go to them. Keys that fit no
- * listed component are warnings; a listed component without keys, or a
- * kind that is not available yet, is an error.
+ * listed component are warnings; a listed component without keys is an
+ * error.
  */
 export function groupComponents(
   keys: ReadonlyMap<string, RawProperty>,
@@ -41,23 +41,12 @@ export function groupComponents(
       if (named.has(name)) continue;
       named.set(name, { line: list!.line, props: new Map() });
     }
-    if (kind.unsupported && names.length > 0) {
-      issues.push({
-        severity: "error",
-        file,
-        line: list!.line,
-        property: `${prefix}${kind.list}`,
-        message: `Unsupported ${kind.noun} "${names.join(" ")}"`,
-        hint: kind.unsupported,
-      });
-    }
   }
   const unlisted = new Set<string>();
   for (const [key, raw] of keys) {
     const [list, name, ...rest] = key.split(".");
     const kind = listedKind(list);
     if (kind && name === undefined) continue; // a list itself
-    if (kind?.unsupported) continue; // reported once, on its list
     if (!kind || name === undefined || rest.length === 0) {
       issues.push({
         severity: "warning",
@@ -93,14 +82,16 @@ export function groupComponents(
     const out: ListedComponent[] = [];
     for (const [name, { line, props }] of byList.get(kind.list)!) {
       const id = `${kind.list}.${name}`;
-      if (props.size === 0 && !kind.unsupported) {
+      if (props.size === 0) {
+        // `type` for a source, channel or sink; `sinks` for a sink group.
+        const key = kind.generic[0].name;
         issues.push({
           severity: "error",
           file,
           line,
           component: id,
           message: `Listed in ${prefix}${kind.list} but never configured`,
-          hint: `add ${prefix}${id}.type = ..., or remove "${name}" from ${prefix}${kind.list}`,
+          hint: `add ${prefix}${id}.${key} = ..., or remove "${name}" from ${prefix}${kind.list}`,
         });
         continue;
       }

@@ -38,8 +38,6 @@ export interface ListedKind {
   readonly title: string;
   readonly generic: readonly GenericProperty[];
   readonly link?: LinkRule;
-  /** Set while flume-ws does not run this kind yet: listing one is an error with this hint. */
-  readonly unsupported?: string;
 }
 
 /** A kind configured inside a source (`selector.*`, `interceptors.NAME.*`). */
@@ -100,10 +98,18 @@ export const LISTED_KINDS: readonly ListedKind[] = [
     list: "sinkgroups",
     noun: "sink group",
     title: "Sink groups",
-    unsupported: "remove the sink group; each sink then runs on its own, as Flume's default",
     generic: [
-      { name: "sinks", shown: "required", doc: "The sinks of the group" },
-      { name: "processor.type", shown: "default", doc: "Not available yet" },
+      {
+        name: "sinks",
+        shown: "required",
+        doc: "The sinks of the group, separated by spaces; a sink belongs to one group at most",
+      },
+      {
+        name: "processor.type",
+        shown: "default",
+        doc: "The sink processor (below): `default` (one sink), `failover` or `load_balance`; " +
+          "its properties are set as `processor.PROPERTY`",
+      },
     ],
   },
 ];

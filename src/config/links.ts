@@ -90,26 +90,46 @@ export function checkLink(item: ListedComponent, rule: LinkRule, context: LinkCo
   return { value: rule.many ? [...new Set(names)] : names, issues };
 }
 
-/** The channels a selector's `channelLists` properties name must be the source's. */
+/**
+ * The channels a selector names must be the source's: those of its
+ * `channelLists` properties (`optional`, `default`) and of its `list`
+ * patterns (`mapping.VALUE`, `optional.VALUE`), which for a selector always
+ * name channels. Each stray channel is an error on its own line.
+ */
 export function checkSelectorChannels(
   selector: ComponentConfig<"selector">,
   sourceChannels: readonly string[],
   context: LinkContext,
 ): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  for (const property of selector.definition.channelLists ?? []) {
+  const { definition, settings } = selector;
+  if (sourceChannels.length === 0) return []; // the source's own "channels" error says it
+  const named: [string, readonly string[]][] = [];
+  for (const property of definition.channelLists ?? []) {
     const value = selector.config[property];
-    const names = Array.isArray(value) ? value as string[] : [];
-    for (const name of names) {
+    named.push([property, Array.isArray(value) ? value as string[] : []]);
+  }
+  for (const pattern of definition.patterns ?? []) {
+    if (pattern.kind !== "list") continue;
+    for (const [name, raw] of settings.matching(pattern.pattern)) {
+      named.push([name, splitList(raw.value)]);
+    }
+  }
+  const issues: ConfigIssue[] = [];
+  for (const [property, names] of named) {
+    for (const name of new Set(names)) {
       if (sourceChannels.includes(name)) continue;
+      const source = selector.id.replace(/\.selector$/, "");
+      const seen = `the source's channels: ${sourceChannels.join(", ")}`;
       issues.push({
         severity: "error",
         file: context.file,
-        line: selector.settings.line(property),
-        component: selector.id.replace(/\.selector$/, ""),
+        line: settings.line(property),
+        component: source,
         property: `selector.${property}`,
         message: `Channel "${name}" in selector.${property} is not in channels`,
-        hint: `the source's channels: ${sourceChannels.join(", ")}`,
+        hint: context.channels.includes(name)
+          ? `${seen}; add "${name}" to ${context.prefix}${source}.channels to route to it`
+          : [didYouMean(name, sourceChannels), seen].filter((h) => h !== undefined).join(" "),
       });
     }
   }

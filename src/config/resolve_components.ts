@@ -97,6 +97,37 @@ export function resolveSelector(
   }, context);
 }
 
+/** The type a sink group's processor has when `processor.type` is not set. */
+export const DEFAULT_PROCESSOR_TYPE = "default";
+
+/**
+ * A sink group's processor: `processor.type` (default `default`) and its
+ * `processor.*` keys.
+ */
+export function resolveProcessor(
+  group: ListedComponent,
+  context: ResolveContext,
+): Resolution<ComponentConfig<"processor">> {
+  const props = new Map<string, RawProperty>();
+  for (const [key, raw] of group.props) {
+    if (key.startsWith("processor.") && key !== "processor.type") {
+      props.set(key.slice("processor.".length), raw);
+    }
+  }
+  const written = group.props.get("processor.type");
+  const line = group.props.get("sinks")?.line ?? componentLine(group);
+  return resolveTyped("processor", {
+    name: group.name,
+    id: `${group.id}.processor`,
+    component: group.id,
+    type: written ?? { value: DEFAULT_PROCESSOR_TYPE, line },
+    typeProperty: "processor.type",
+    propertyPrefix: "processor.",
+    fallbackLine: written?.line ?? line,
+    props,
+  }, context);
+}
+
 /** A source's interceptors, in the order `interceptors` lists them. */
 export function resolveInterceptors(
   source: ListedComponent,

@@ -7,36 +7,32 @@ import type { Monitor, MonitoredAgent } from "../api/monitor.ts";
 import type { Sink } from "../api/sink.ts";
 import type { AgentConfig } from "../config/agent_config.ts";
 import type { MonitorConfig } from "../config/monitoring_settings.ts";
-import { buildChannel, buildSink, buildSource, type RunningSource } from "./components.ts";
-import { PollingRunner } from "./polling_runner.ts";
-import { buildProcessor, sinkUnits } from "./sink_processors.ts";
+import {
+  type AgentParts,
+  buildParts,
+  componentTypes,
+  type LogCategory,
+  type PartsEnvironment,
+} from "./agent_parts.ts";
+import type { RunningSource } from "./components.ts";
+import { applyReload, type ReloadSummary } from "./reload.ts";
+import { STOP_GRACE_MS, stopParts } from "./stop_parts.ts";
 import { errorMessage } from "../util/errors.ts";
 
-/** How long a busy sink runner may keep the event loop: see the runner's options. */
-const SINK_YIELD_EVERY_MS = 250;
-/**
- * How long stop() waits, once the drain has ended, for a sink's batch in
- * progress (and a source's own stop) before it goes on without them.
- */
-const STOP_GRACE_MS = 500;
-
-/** A channel that may say its events survive a restart (the file channel does). */
+export type { ReloadSummary } from "./reload.ts";
 
 /** Collaborators of an Agent. */
 export interface AgentOptions {
   readonly clock: Clock;
   /** The log for a component, e.g. `logFor("sink", "l1")`. */
-  readonly logFor: (
-    category: "agent" | "source" | "channel" | "sink" | "monitoring",
-    name: string,
-  ) => Log;
+  readonly logFor: (category: LogCategory, name: string) => Log;
   /** @default a new CounterRegistry */
   readonly counters?: CounterRegistry;
   /** The monitoring server (`-Dflume.monitoring.*`). @default none */
   readonly monitor?: MonitorConfig;
 }
 
-/** Options of {@linkcode Agent.stop}. */
+/** Options of {@linkcode Agent.stop} and {@linkcode Agent.reconfigure}. */
 export interface StopOptions {
   /**
    * How long the whole drain may take: the sources handing their backlogs
@@ -48,26 +44,29 @@ export interface StopOptions {
 }
 
 /**
- * One running agent: its channels, sinks (each on a PollingRunner through
- * Flume's default sink processor) and sources, built from a validated
- * AgentConfig, and its monitoring server. Starts the monitoring server,
- * then channels, then sinks, then sources; stops in the reverse order
- * after draining, so that monitoring answers until the very end.
+ * One running agent: its channels, sinks (each sink unit on a
+ * PollingRunner through its sink processor) and sources, built from a
+ * validated AgentConfig, and its monitoring server. Starts the monitoring
+ * server, then channels, then sinks, then sources; stops in the reverse
+ * order after draining, so that monitoring answers until the very end.
+ * {@linkcode Agent.reconfigure} applies a new configuration while it runs.
  */
 export class Agent implements MonitoredAgent {
   readonly name: string;
   readonly counters: CounterRegistry;
-  readonly channels: ReadonlyMap<string, Channel>;
-  readonly sinks: readonly Sink[];
-  readonly sources: readonly RunningSource[];
   /** The monitoring server, if one was asked for. */
   readonly monitor: Monitor | undefined;
-  /** One per sink unit (a sink group, or a sink in none), with the unit's sinks. */
-  readonly #runners: readonly { runner: PollingRunner; sinks: readonly Sink[] }[];
-  readonly #types: ReadonlyMap<string, string>;
+  readonly #parts: AgentParts;
+  readonly #env: PartsEnvironment;
+  #types: ReadonlyMap<string, string>;
   readonly #monitorWarnings: readonly string[];
   readonly #log: Log;
   readonly #clock: Clock;
+  /** The reload in progress, if any: reloads and stop() run one at a time. */
+  #busy: Promise<unknown> = Promise.resolve();
+  #state: "built" | "running" | "stopping" = "built";
+  /** Closes of sinks a reload left finishing a batch. */
+  readonly #lingering = new Set<Promise<void>>();
 
   /** Builds every component; nothing runs until start(). */
   constructor(config: AgentConfig, options: AgentOptions) {
@@ -77,44 +76,9 @@ export class Agent implements MonitoredAgent {
     this.counters = counters;
     this.#log = logFor("agent", config.agent);
     this.#clock = clock;
-    this.channels = new Map(
-      config.channels.map((
-        c,
-      ) => [c.name, buildChannel(c, { counters, clock, log: logFor("channel", c.name) })]),
-    );
-    this.sinks = config.sinks.map((c) =>
-      buildSink(c, this.channels.get(c.channel)!, { counters, clock, log: logFor("sink", c.name) })
-    );
-    const byName = new Map(this.sinks.map((sink) => [sink.name, sink]));
-    this.#runners = sinkUnits(config).map((unit) => {
-      const sinks = unit.sinks.map((name) => byName.get(name)!);
-      const log = logFor("sink", unit.name);
-      const processor = buildProcessor(unit, sinks, { counters, clock, log });
-      const runner = new PollingRunner(`sink ${unit.name}`, () => processor.process(), {
-        clock,
-        log,
-        channels: [...new Set(sinks.map((sink) => sink.channel))],
-        // A sink only runs while its channel holds events, and a WebSocket
-        // flood keeps timers waiting: yielding to them every 10 ms would
-        // stall the sink for the whole flood. A sink goes IDLE (and so lets
-        // timers run) as soon as it has drained its channel, and does not
-        // yield at all while the channel is over half full.
-        yieldEveryMs: SINK_YIELD_EVERY_MS,
-      });
-      return { runner, sinks };
-    });
-    this.sources = config.sources.map((c) =>
-      buildSource(c, c.channels.map((n) => this.channels.get(n)!), {
-        counters,
-        clock,
-        log: logFor("source", c.name),
-      })
-    );
-    this.#types = new Map([
-      ...config.sources.map((c) => [`SOURCE.${c.name}`, c.definition.type] as const),
-      ...config.channels.map((c) => [`CHANNEL.${c.name}`, c.definition.type] as const),
-      ...config.sinks.map((c) => [`SINK.${c.name}`, c.definition.type] as const),
-    ]);
+    this.#env = { counters, clock, logFor };
+    this.#parts = buildParts(config, this.#env);
+    this.#types = componentTypes(config);
     const monitor = options.monitor;
     this.#monitorWarnings = monitor?.warnings ?? [];
     this.monitor = monitor?.definition.create({
@@ -126,6 +90,26 @@ export class Agent implements MonitoredAgent {
       clock,
       agent: this,
     });
+  }
+
+  /** The channels, by name, in the order configured. */
+  get channels(): ReadonlyMap<string, Channel> {
+    return this.#parts.channels;
+  }
+
+  /** Every sink, by sink unit. */
+  get sinks(): readonly Sink[] {
+    return [...this.#parts.units.values()].flatMap((unit) => unit.sinks);
+  }
+
+  /** The sources, in the order configured. */
+  get sources(): readonly RunningSource[] {
+    return [...this.#parts.sources.values()];
+  }
+
+  /** The configuration running now (a reload's, without what failed to start). */
+  get config(): AgentConfig {
+    return this.#parts.config;
   }
 
   /** The type (`websocket`, `memory`) of the component whose counter group is `id`. */
@@ -158,7 +142,7 @@ export class Agent implements MonitoredAgent {
         await sink.start();
         this.#started(sink.counters);
       }
-      for (const { runner } of this.#runners) runner.start();
+      for (const { runner } of this.#parts.units.values()) runner.start();
       for (const source of this.sources) {
         await source.start();
         this.#started(source.counters);
@@ -167,10 +151,52 @@ export class Agent implements MonitoredAgent {
       await this.monitor?.stop();
       throw err;
     }
+    this.#state = "running";
     this.#log.info(
       `Agent ${this.name} started: ${this.sources.length} source(s), ` +
         `${this.channels.size} channel(s), ${this.sinks.length} sink(s)`,
     );
+  }
+
+  /**
+   * Applies `next` (validated, for the same agent) while the agent runs:
+   * components whose configuration did not change keep running untouched
+   * (an unchanged memory channel keeps its events); changed and removed
+   * ones stop as stop() stops them, sources first (their backlogs go into
+   * the old channels, and sinks drain a channel that goes away for at most
+   * `drainTimeoutMs`); new and changed ones start, channels first. Counter
+   * groups of removed components go, rebuilt ones start from zero. A
+   * component that fails to start is logged with its cause and the rest
+   * runs (see the summary's `failures`). Reloads run one at a time.
+   */
+  reconfigure(next: AgentConfig, options: StopOptions = {}): Promise<ReloadSummary> {
+    if (this.#state !== "running") {
+      return Promise.reject(new Error(`Agent ${this.name} is not running: cannot reload`));
+    }
+    const run = this.#busy.then(async () => {
+      if (this.#state !== "running") {
+        throw new Error(`Agent ${this.name} is stopping: reload abandoned`);
+      }
+      try {
+        return await applyReload(this.#parts, next, {
+          env: this.#env,
+          log: this.#log,
+          drainTimeoutMs: options.drainTimeoutMs ?? 5000,
+          signal: options.signal,
+          lingering: (closing) => this.#linger(closing),
+        });
+      } catch (err) {
+        this.#log.error(
+          `Reload: failed part way (${errorMessage(err)}): the agent runs what was applied ` +
+            `so far; fix the file (or send SIGHUP) to reload again`,
+        );
+        throw err;
+      } finally {
+        this.#types = componentTypes(this.#parts.config);
+      }
+    });
+    this.#busy = run.catch(() => {});
+    return run;
   }
 
   /**
@@ -181,47 +207,26 @@ export class Agent implements MonitoredAgent {
    * still stopping), and the channels. What is not delivered by then is
    * counted and logged: dropped from a source's backlog (by its sender),
    * kept by a durable channel (which says how many as it closes), or lost
-   * with a memory channel.
+   * with a memory channel. A reload in progress ends first.
    */
   async stop(options: StopOptions = {}): Promise<void> {
+    this.#state = "stopping";
+    await this.#busy;
     const clock = this.#clock;
-    const drainMs = options.drainTimeoutMs ?? 5000;
-    const ended = new AbortController();
-    const forced = options.signal;
-    const onForced = (): void => ended.abort();
-    if (forced?.aborted) ended.abort();
-    forced?.addEventListener("abort", onForced, { once: true });
-    const timeout = clock.sleep(drainMs, ended.signal).then(() => ended.abort());
     try {
-      for (const source of this.sources) source.sender.handOverUntil(ended.signal);
-      const closing = this.sources.map((source) => this.#stopSource(source));
-      await this.#drain(Promise.all(closing), ended.signal);
-      ended.abort();
-      await timeout;
-      const left = this.#drainedChannels().reduce((n, c) => n + c.size(), 0);
-      if (left > 0) this.#log.warn(`Stopping with ${left} event(s) still in channels`);
-      const grace = new AbortController();
-      const graceOver = clock.sleep(STOP_GRACE_MS, grace.signal).then(() => false);
-      const within = (work: Promise<unknown>): Promise<boolean> =>
-        Promise.race([work.then(() => true), graceOver]);
-      const [sinksDone, sourcesDone] = await Promise.all([
-        Promise.all(this.#runners.map(({ runner }) => within(runner.stop()))),
-        Promise.all(closing.map(within)),
-      ]);
-      grace.abort();
-      await this.#stopSinks(sinksDone);
-      this.#reportLost();
-      for (const channel of this.channels.values()) {
-        await channel.stop();
-        this.#stopped(channel.counters);
-      }
-      for (const [i, source] of this.sources.entries()) {
-        if (!sourcesDone[i]) {
-          this.#log.warn(`Source ${source.name} did not stop in time: not waiting for it`);
-        }
-      }
+      await stopParts({
+        sources: this.sources,
+        units: [...this.#parts.units.values()],
+        channels: [...this.channels.values()],
+      }, {
+        clock,
+        log: this.#log,
+        drainTimeoutMs: options.drainTimeoutMs ?? 5000,
+        signal: options.signal,
+        stopped: (group) => group.stop(clock.now()),
+      });
+      await this.#finishLingering();
     } finally {
-      forced?.removeEventListener("abort", onForced);
       await this.monitor?.stop();
     }
     this.#log.info(`Agent ${this.name} stopped`);
@@ -232,74 +237,21 @@ export class Agent implements MonitoredAgent {
     group.start(this.#clock.now());
   }
 
-  /** Marks a component's counter group stopped now (StopTime). */
-  #stopped(group: CounterGroup<string>): void {
-    group.stop(this.#clock.now());
+  /** Keeps `closing` until it ends, for stop() to wait on. */
+  #linger(closing: Promise<void>): void {
+    this.#lingering.add(closing);
+    void closing.then(() => this.#lingering.delete(closing));
   }
 
-  /** Stops a source; resolves with the events its sender dropped, never rejects. */
-  async #stopSource(source: RunningSource): Promise<number> {
-    try {
-      return await source.stop();
-    } catch (err) {
-      this.#log.error(`Source ${source.name} failed to stop: ${errorMessage(err)}`);
-      return 0;
-    } finally {
-      this.#stopped(source.counters);
-    }
-  }
-
-  /** The channels that sinks drain. */
-  #drainedChannels(): Channel[] {
-    return [...new Set(this.sinks.map((s) => s.channel))];
-  }
-
-  /**
-   * Waits until every source has handed its backlog over and the channels
-   * that sinks drain are empty, or until `signal` aborts.
-   */
-  async #drain(sourcesStopped: Promise<unknown>, signal: AbortSignal): Promise<void> {
-    let stopped = false;
-    void sourcesStopped.then(() => stopped = true);
-    const drained = this.#drainedChannels();
-    const held = (): number => drained.reduce((n, c) => n + c.size(), 0);
-    while (!signal.aborted && (!stopped || held() > 0)) {
-      await this.#clock.sleep(20, signal);
-    }
-  }
-
-  /**
-   * Stops the sinks whose runner stopped (`stopped`, by runner index). A
-   * sink still busy is left running, not closed under its batch: its events
-   * stay in its channel until that batch commits.
-   */
-  async #stopSinks(stopped: readonly boolean[]): Promise<void> {
-    const done = new Set(this.#runners.flatMap(({ sinks }, i) => stopped[i] ? sinks : []));
-    for (const sink of this.sinks) {
-      if (done.has(sink)) {
-        await sink.stop();
-        this.#stopped(sink.counters);
-        continue;
-      }
-      this.#log.warn(
-        `Sink ${sink.name} is still delivering a batch ${STOP_GRACE_MS} ms after the drain: ` +
-          `stopping without it; its events stay in channel "${sink.channel.name}" until it commits`,
-      );
-    }
-  }
-
-  /**
-   * Logs the events that memory channels still hold: they are lost. A
-   * durable channel keeps its events and says how many as it closes.
-   */
-  #reportLost(): void {
-    for (const channel of this.channels.values()) {
-      const size = channel.size();
-      if (size === 0 || channel.durable) continue;
-      this.#log.error(
-        `Channel ${channel.name} holds its events in memory: ${size} undelivered event(s) ` +
-          `are lost`,
-      );
+  /** Waits at most STOP_GRACE_MS for sinks a reload left finishing a batch. */
+  async #finishLingering(): Promise<void> {
+    if (this.#lingering.size === 0) return;
+    const grace = new AbortController();
+    const over = this.#clock.sleep(STOP_GRACE_MS, grace.signal).then(() => false);
+    const done = await Promise.race([Promise.all([...this.#lingering]).then(() => true), over]);
+    grace.abort();
+    if (!done) {
+      this.#log.warn("A sink replaced by a reload is still delivering: not waiting for it");
     }
   }
 }

@@ -1,4 +1,5 @@
 import { type Channel, ChannelError } from "../api/channel.ts";
+import { type CounterCell, CounterGroup } from "../api/counters.ts";
 import type { Event } from "../api/event.ts";
 import type { Interceptor } from "../api/interceptor.ts";
 import type { Log } from "../api/log.ts";
@@ -22,6 +23,17 @@ export class BatchPutError extends ChannelError {
   }
 }
 
+/**
+ * What a source's channel processor counts, in the source's counter group:
+ * events an optional channel refused (logged, never retried), and events
+ * the selector sent to no channel at all (a multiplexing selector without
+ * a default, for a header value it has no mapping for), which are lost.
+ */
+export const ROUTING_COUNTERS = ["OptionalChannelWriteFail", "EventUnroutedCount"] as const;
+
+/** A counter of the channel processor. */
+export type RoutingCounter = typeof ROUTING_COUNTERS[number];
+
 /** Options of {@linkcode ChannelProcessor.processEventBatch}. */
 export interface PutOptions {
   /** Channels that already committed this batch (a retry). */
@@ -34,6 +46,8 @@ export interface ChannelProcessorOptions {
   readonly interceptors?: readonly Interceptor[];
   /** Called with the number of events the interceptors dropped from a batch. */
   readonly onIntercepted?: (dropped: number) => void;
+  /** The source's counters, where the ROUTING_COUNTERS go. @default a group of its own */
+  readonly counters?: CounterGroup<RoutingCounter>;
 }
 
 /**
@@ -41,7 +55,10 @@ export interface ChannelProcessorOptions {
  * events into the channels its selector names, one transaction per
  * channel, required channels first. A failure on a required channel rolls
  * that transaction back and throws BatchPutError, so the sender keeps the
- * events and retries; optional channels only log. The sender runs the
+ * events and retries (on the required channels that lack them only);
+ * optional channels are tried once the required ones all committed, and
+ * their failures are logged and counted. An event the selector sends to
+ * no channel is counted and logged, never silently lost. The sender runs the
  * interceptors once, when a source hands events over, so that a retried or
  * split batch is never intercepted twice.
  */
@@ -50,6 +67,8 @@ export class ChannelProcessor {
   readonly #log: Log;
   readonly #interceptors: readonly Interceptor[];
   readonly #onIntercepted: (dropped: number) => void;
+  readonly #optionalFailed: CounterCell;
+  readonly #unrouted: CounterCell;
   /** The largest batch every channel accepts in one transaction. */
   readonly maxBatch: number;
 
@@ -59,6 +78,9 @@ export class ChannelProcessor {
     this.#log = log;
     this.#interceptors = options.interceptors ?? [];
     this.#onIntercepted = options.onIntercepted ?? (() => {});
+    const counters = options.counters ?? new CounterGroup("SOURCE", "", ROUTING_COUNTERS);
+    this.#optionalFailed = counters.cell("OptionalChannelWriteFail");
+    this.#unrouted = counters.cell("EventUnroutedCount");
     this.maxBatch = Math.min(...selector.channels.map((c) => c.transactionCapacity));
   }
 
@@ -75,9 +97,13 @@ export class ChannelProcessor {
     return batch;
   }
 
-  /** Events the required channels can all take now without waiting (Infinity without any). */
+  /**
+   * Events that every channel an event may require can take now without
+   * waiting (Infinity without any).
+   */
   room(): number {
-    const required = this.#selector.fixed?.required ?? this.#selector.channels;
+    const selector = this.#selector;
+    const required = selector.fixed?.required ?? selector.requirable ?? selector.channels;
     let room = Infinity;
     for (const channel of required) room = Math.min(room, channel.room());
     return room;
@@ -89,13 +115,15 @@ export class ChannelProcessor {
   }
 
   /**
-   * Puts the events (already intercepted), in order, into every channel not
-   * in `skip`. Resolves once every required channel committed them; throws
-   * BatchPutError (naming the channels that did commit) otherwise.
+   * Puts the events (already intercepted), in order, into the channels the
+   * selector names for each: the required ones not in `skip`, then the
+   * optional ones. Resolves once every required channel committed them;
+   * throws BatchPutError (naming the channels that did commit) otherwise,
+   * before any optional channel was tried, so a retry tries those then.
    */
   async processEventBatch(events: readonly Event[], options: PutOptions = {}): Promise<void> {
     if (events.length === 0) return;
-    const { required, optional } = this.#route(events);
+    const { required, optional, unrouted } = this.#route(events);
     const committed: Channel[] = [];
     for (const [channel, put] of required) {
       if (options.skip?.has(channel)) continue;
@@ -111,25 +139,46 @@ export class ChannelProcessor {
       committed.push(channel);
     }
     for (const [channel, put] of optional) {
-      if (options.skip?.has(channel)) continue;
       try {
         await putBatch(channel, put);
       } catch (err) {
-        this.#log.warn(`Optional channel "${channel.name}" refused events: ${errorMessage(err)}`);
+        this.#optionalFailed.value += put.length;
+        this.#log.warn(
+          `Optional channel "${channel.name}" refused ${put.length} event(s), not retried ` +
+            `(${this.#optionalFailed.value} in all, counted as OptionalChannelWriteFail): ` +
+            errorMessage(err),
+        );
       }
     }
+    if (unrouted > 0) this.#countUnrouted(unrouted);
   }
 
-  /** Each channel with the events the selector sends it, in order. */
+  /** Counts events that went to no channel; logs the 1st, 10th, 100th, … */
+  #countUnrouted(n: number): void {
+    const before = this.#unrouted.value;
+    const after = this.#unrouted.value += n;
+    const reported = before === 0 ? 0 : 10 ** Math.floor(Math.log10(before));
+    if (before > 0 && after < reported * 10) return;
+    this.#log.warn(
+      `${n} event(s) matched no channel of the selector (no mapping for their header value ` +
+        `and no selector.default) and were dropped; ${after} in all, counted as ` +
+        `EventUnroutedCount`,
+    );
+  }
+
+  /** Each channel with the events the selector sends it, in order, and how many go nowhere. */
   #route(events: readonly Event[]): {
     required: Map<Channel, readonly Event[]>;
     optional: Map<Channel, readonly Event[]>;
+    unrouted: number;
   } {
     const fixed = this.#selector.fixed;
     if (fixed) {
+      const nowhere = fixed.required.length === 0 && fixed.optional.length === 0;
       return {
         required: new Map(fixed.required.map((c) => [c, events])),
         optional: new Map(fixed.optional.map((c) => [c, events])),
+        unrouted: nowhere ? events.length : 0,
       };
     }
     const required = new Map<Channel, Event[]>();
@@ -139,11 +188,15 @@ export class ChannelProcessor {
       if (list) list.push(event);
       else into.set(channel, [event]);
     };
+    let unrouted = 0;
     for (const event of events) {
-      for (const c of this.#selector.required(event)) add(required, c, event);
-      for (const c of this.#selector.optional(event)) add(optional, c, event);
+      const must = this.#selector.required(event);
+      const may = this.#selector.optional(event);
+      for (const c of must) add(required, c, event);
+      for (const c of may) add(optional, c, event);
+      if (must.length === 0 && may.length === 0) unrouted++;
     }
-    return { required, optional };
+    return { required, optional, unrouted };
   }
 }
 

@@ -24,7 +24,7 @@ import type { ComponentContext } from "../api/component.ts";
 import type { ConfigOf, PropertyDecls } from "../api/properties.ts";
 import type { ComponentConfig, SinkConfig, SourceConfig } from "../config/agent_config.ts";
 import { BatchSink } from "./batch_sink.ts";
-import { ChannelProcessor } from "./channel_processor.ts";
+import { ChannelProcessor, ROUTING_COUNTERS } from "./channel_processor.ts";
 import { PollingRunner } from "./polling_runner.ts";
 import { Sender } from "./source_sender.ts";
 
@@ -67,17 +67,19 @@ export function buildSource(
     ...common(config.selector, env),
     channels,
   });
-  const interceptors = config.interceptors.map((i) =>
-    i.definition.create({ ...common(i, env), name: i.name })
-  );
   const counters = env.counters.create("SOURCE", config.name, [
     ...SOURCE_COUNTERS,
     ...SENDER_COUNTERS,
+    ...ROUTING_COUNTERS,
     ...(config.definition.counters ?? []),
   ]);
+  const interceptors = config.interceptors.map((i) =>
+    i.definition.create({ ...common(i, env), name: i.name, counters })
+  );
   const processor = new ChannelProcessor(selector, env.log, {
     interceptors,
     onIntercepted: (n) => counters.add("InterceptorDropCount", n),
+    counters,
   });
   const capacity = config.definition.backlogCapacity?.(config.config) ??
     DEFAULT_BACKLOG_CAPACITY;

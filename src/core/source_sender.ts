@@ -79,6 +79,8 @@ export class Sender implements SourceSender {
   #queuedTotal = 0;
   #acceptedTotal = 0;
   #waiters: Waiter[] = [];
+  /** The last tryBatch(): the next one starts after it. */
+  #trying: Promise<void> = Promise.resolve();
   /** Woken at every accepted batch and at close: room may have been made. */
   #wakers: (() => void)[] = [];
 
@@ -151,6 +153,39 @@ export class Sender implements SourceSender {
     const { promise, resolve } = Promise.withResolvers<boolean>();
     this.#waiters.push({ upTo: this.#queuedTotal, resolve });
     return promise;
+  }
+
+  tryBatch(events: readonly Event[]): Promise<boolean> {
+    const result = this.#trying.then(() => this.#tryNow(events));
+    this.#trying = result.then(() => {}, () => {});
+    return result;
+  }
+
+  /** One tryBatch(): the whole batch in one put when it fits now, else nothing. */
+  async #tryNow(events: readonly Event[]): Promise<boolean> {
+    const { counters, log } = this.#options;
+    this.#received.value += events.length;
+    counters.add("AppendBatchReceivedCount");
+    const kept = this.#stop.signal.aborted
+      ? undefined
+      : this.#processor.intercepts
+      ? this.#processor.intercept(events)
+      : events;
+    const room = Math.min(this.#processor.maxBatch, this.#processor.room());
+    if (kept === undefined || this.size > 0 || kept.length > room) {
+      counters.add("ChannelWriteFail");
+      return false;
+    }
+    try {
+      await this.#processor.processEventBatch(kept);
+    } catch (err) {
+      counters.add("ChannelWriteFail");
+      log.warn(`Channel refused a batch of ${kept.length} event(s): ${errorMessage(err)}`);
+      return false;
+    }
+    counters.add("EventAcceptedCount", kept.length);
+    counters.add("AppendBatchAcceptedCount");
+    return true;
   }
 
   #enqueue(event: Event): void {

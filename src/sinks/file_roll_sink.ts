@@ -76,6 +76,13 @@ export const FILE_ROLL_SINK = defineSink({
   type: "file_roll",
   aliases: ["org.apache.flume.sink.RollingFileSink"],
   summary: "Writes events to files in a local directory, a new file every `sink.rollInterval`",
+  example: `
+a1.sinks = k1
+a1.sinks.k1.type = file_roll
+a1.sinks.k1.channel = c1
+a1.sinks.k1.sink.directory = /var/log/flume-ws
+a1.sinks.k1.sink.rollInterval = 3600
+a1.sinks.k1.sink.serializer = json`,
   batchSizeProperty: "sink.batchSize",
   properties: FILE_ROLL_PROPERTIES,
   check: checkFileRollSettings,

@@ -22,6 +22,14 @@ export const HTTP_SINK = defineSink({
   type: "http",
   aliases: ["org.apache.flume.sink.http.HttpSink"],
   summary: "POSTs each event's body to an HTTP endpoint; per-status rollback, backoff and metrics",
+  example: `
+a1.sinks = k1
+a1.sinks.k1.type = http
+a1.sinks.k1.channel = c1
+a1.sinks.k1.endpoint = https://collector.example.com/ingest
+a1.sinks.k1.contentTypeHeader = application/json
+a1.sinks.k1.defaultBackoff = true
+a1.sinks.k1.defaultRollback = true`,
   properties: HTTP_SINK_PROPERTIES,
   patterns: HTTP_SINK_PATTERNS,
   check: checkHttpSinkSettings,

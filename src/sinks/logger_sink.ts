@@ -10,6 +10,11 @@ export const LOGGER_SINK = defineSink({
   type: "logger",
   aliases: ["org.apache.flume.sink.LoggerSink"],
   summary: "Logs each event at INFO, as Flume's `Event: { headers:{} body: … }`",
+  example: `
+a1.sinks = k1
+a1.sinks.k1.type = logger
+a1.sinks.k1.channel = c1
+a1.sinks.k1.maxBytesToLog = 64`,
   properties: {
     maxBytesToLog: int({ default: 16, min: 0, doc: "Most body bytes shown per event" }),
   },

@@ -10,6 +10,11 @@ export const NULL_SINK = defineSink({
   type: "null",
   aliases: ["org.apache.flume.sink.NullSink"],
   summary: "Takes and discards events, a batch per transaction",
+  example: `
+a1.sinks = k1
+a1.sinks.k1.type = null
+a1.sinks.k1.channel = c1
+a1.sinks.k1.batchSize = 1000`,
   properties: {
     batchSize: int({ default: 100, min: 1, doc: "Most events per transaction" }),
   },

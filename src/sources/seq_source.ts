@@ -9,6 +9,11 @@ export const SEQ_SOURCE = defineSource({
   type: "seq",
   aliases: ["org.apache.flume.source.SequenceGeneratorSource"],
   summary: "Generates events whose bodies are 0, 1, 2, … as text; for testing",
+  example: `
+a1.sources = s1
+a1.sources.s1.type = seq
+a1.sources.s1.channels = c1
+a1.sources.s1.totalEvents = 1000`,
   properties: {
     batchSize: int({ default: 1, min: 1, doc: "Events per channel transaction" }),
     totalEvents: int({

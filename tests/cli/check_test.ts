@@ -1,7 +1,11 @@
-import { equal, match, ok } from "node:assert/strict";
+import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
 import denoJson from "../../deno.json" with { type: "json" };
+import { defineInterceptor } from "../../src/api/component.ts";
+import { string } from "../../src/api/properties.ts";
+import { formatTopology } from "../../src/cli/topology.ts";
 import { type CliResult, runCli, withTempDir } from "../support/cli.ts";
+import { loadConf } from "../support/components.ts";
 
 const VALID = `# A valid agent: seq -> memory -> logger
 a1.sources = r1
@@ -315,4 +319,144 @@ Deno.test("check refuses the monitoring flags the agent would refuse, and shows 
     equal(result.code, 0, result.stderr);
     match(result.stdout, /^monitoring: prometheus on 127\.0\.0\.1:41414$/m);
   });
+});
+
+/** Lines of `text` from the one equal to `first`, `count` of them. */
+function linesFrom(text: string, first: string, count: number): string[] {
+  const lines = text.split("\n");
+  const at = lines.indexOf(first);
+  ok(at >= 0, `no line ${JSON.stringify(first)} in:\n${text}`);
+  return lines.slice(at, at + count);
+}
+
+Deno.test("check shows which channels each event of a source may reach", async (t) => {
+  await withTempDir(async (dir) => {
+    const file = await writeConf(
+      dir,
+      "routing.conf",
+      [
+        "a1.sources = r1 r2 r3",
+        "a1.channels = c1 c2 c3 c4",
+        "a1.sinks = k1",
+        "a1.channels.c1.type = memory",
+        "a1.channels.c2.type = memory",
+        "a1.channels.c3.type = memory",
+        "a1.channels.c4.type = memory",
+        "a1.sinks.k1.type = null",
+        "a1.sinks.k1.channel = c1",
+        "a1.sources.r1.type = seq",
+        "a1.sources.r1.channels = c1 c2",
+        "a1.sources.r2.type = seq",
+        "a1.sources.r2.channels = c1 c2 c3",
+        "a1.sources.r2.selector.type = replicating",
+        "a1.sources.r2.selector.optional = c3",
+        "a1.sources.r3.type = seq",
+        "a1.sources.r3.channels = c1 c2 c3 c4",
+        "a1.sources.r3.selector.type = multiplexing",
+        "a1.sources.r3.selector.header = state",
+        "a1.sources.r3.selector.mapping.CZ = c1",
+        "a1.sources.r3.selector.mapping.US = c2 c3",
+        "a1.sources.r3.selector.optional.CZ = c1 c2",
+        "a1.sources.r3.selector.optional.FR = c3",
+        "a1.sources.r3.selector.default = c4",
+      ].join("\n"),
+    );
+    const result = await runCli(["check", "-n", "a1", "-f", file]);
+    equal(result.code, 0, result.stderr);
+    equal(result.stderr, "");
+
+    await t.step("the default selector: every event to every channel", () => {
+      deepStrictEqual(linesFrom(result.stdout, "    routing:", 2), [
+        "    routing:",
+        "      all events -> c1 c2",
+      ]);
+    });
+    await t.step("replicating with an optional channel", () => {
+      deepStrictEqual(linesFrom(result.stdout, "    selector (replicating)", 4), [
+        "    selector (replicating)",
+        "      selector.optional = c3",
+        "    routing:",
+        "      all events -> c1 c2 (optional: c3)",
+      ]);
+    });
+    await t.step("multiplexing: one line per header value, then the default", () => {
+      deepStrictEqual(linesFrom(result.stdout, "    selector (multiplexing)", 12), [
+        "    selector (multiplexing)",
+        "      selector.header = state",
+        "      selector.default = c4",
+        "      selector.mapping.CZ = c1",
+        "      selector.mapping.US = c2 c3",
+        "      selector.optional.CZ = c1 c2",
+        "      selector.optional.FR = c3",
+        "    routing:",
+        "      header state = CZ -> c1 (optional: c2)",
+        "      header state = US -> c2 c3",
+        "      header state = FR -> c4 (optional: c3)",
+        "      otherwise -> c4",
+      ]);
+    });
+  });
+});
+
+Deno.test("check says when events may reach no channel", async () => {
+  await withTempDir(async (dir) => {
+    const file = await writeConf(
+      dir,
+      "nodefault.conf",
+      [
+        "a1.sources = r1", // 1
+        "a1.channels = c1", // 2
+        "a1.sinks = k1", // 3
+        "a1.channels.c1.type = memory", // 4
+        "a1.sinks.k1.type = null", // 5
+        "a1.sinks.k1.channel = c1", // 6
+        "a1.sources.r1.type = seq", // 7
+        "a1.sources.r1.channels = c1", // 8
+        "a1.sources.r1.selector.type = multiplexing", // 9
+        "a1.sources.r1.selector.mapping.CZ = c1", // 10
+      ].join("\n"),
+    );
+    const result = await runCli(["check", "-n", "a1", "-f", file]);
+    equal(result.code, 0, result.stderr);
+    assertLine(
+      result.stderr,
+      `${file}:9: warning: sources.r1: No selector.default: an event whose header has no ` +
+        "mapping reaches no channel",
+    );
+    assertLine(result.stdout, "      header flume.selector.header = CZ -> c1");
+    assertLine(
+      result.stdout,
+      "      otherwise -> no channel: dropped, counted as EventUnroutedCount",
+    );
+  });
+});
+
+Deno.test("check lists a source's interceptors in order, before its selector", () => {
+  const tag = defineInterceptor({
+    type: "tag",
+    summary: "A test interceptor",
+    properties: { value: string({ doc: "A value" }) },
+    create: () => ({ intercept: (events) => events }),
+  });
+  const config = loadConf([
+    "a1.sources = r1",
+    "a1.channels = c1",
+    "a1.channels.c1.type = memory",
+    "a1.sources.r1.type = seq",
+    "a1.sources.r1.channels = c1",
+    "a1.sources.r1.interceptors = second first",
+    "a1.sources.r1.interceptors.first.type = tag",
+    "a1.sources.r1.interceptors.first.value = 1",
+    "a1.sources.r1.interceptors.second.type = tag",
+  ], { interceptor: [tag] });
+  const lines = formatTopology(config);
+  const at = lines.indexOf("    interceptor second (tag)");
+  ok(at > 0, lines.join("\n"));
+  deepStrictEqual(lines.slice(at, at + 5), [
+    "    interceptor second (tag)",
+    "    interceptor first (tag)",
+    "      value = 1",
+    "    routing:",
+    "      all events -> c1",
+  ]);
 });

@@ -425,14 +425,15 @@ const errorRows: readonly Row[] = [
     },
   },
   {
-    name: "a sink group (not supported yet)",
-    text: conf({}, "a1.sinkgroups = g1", "a1.sinkgroups.g1.sinks = k1"),
+    name: "a sink group naming a sink the agent does not list",
+    text: conf({}, "a1.sinkgroups = g1", "a1.sinkgroups.g1.sinks = k2"),
     expected: {
       severity: "error",
-      line: 9,
-      property: "a1.sinkgroups",
-      message: ['Unsupported sink group "g1"'],
-      hint: ["remove the sink group"],
+      line: 10,
+      component: "sinkgroups.g1",
+      property: "sinks",
+      message: ['Sink "k2" is not listed in a1.sinks'],
+      hint: ['did you mean "k1"?'],
     },
   },
   {
@@ -453,13 +454,13 @@ const errorRows: readonly Row[] = [
   },
   {
     name: "a selector type that is not available",
-    text: conf({}, "a1.sources.r1.selector.type = multiplexing"),
+    text: conf({}, "a1.sources.r1.selector.type = load_balancing"),
     expected: {
       severity: "error",
       line: 9,
       component: "sources.r1",
       property: "selector.type",
-      message: ['Unknown selector type "multiplexing"'],
+      message: ['Unknown selector type "load_balancing"'],
       hint: ["known selector types: replicating"],
     },
   },
@@ -484,15 +485,15 @@ const errorRows: readonly Row[] = [
     text: conf(
       {},
       "a1.sources.r1.interceptors = i1",
-      "a1.sources.r1.interceptors.i1.type = timestamp",
+      "a1.sources.r1.interceptors.i1.type = timestmap",
     ),
     expected: {
       severity: "error",
       line: 10,
       component: "sources.r1",
       property: "interceptors.i1.type",
-      message: ['Unknown interceptor type "timestamp"'],
-      hint: ["no interceptor types are available yet"],
+      message: ['Unknown interceptor type "timestmap"'],
+      hint: ["did you mean", '"timestamp"'],
     },
   },
   {

@@ -6,11 +6,16 @@ import {
   ChannelFullError,
   type Transaction,
 } from "../../src/api/channel.ts";
-import { BatchPutError, ChannelProcessor } from "../../src/core/channel_processor.ts";
+import {
+  BatchPutError,
+  ChannelProcessor,
+  ROUTING_COUNTERS,
+} from "../../src/core/channel_processor.ts";
 import { CHANNEL_COUNTERS, type ChannelCounter, CounterGroup } from "../../src/api/counters.ts";
 import { type Event, textEvent } from "../../src/api/event.ts";
 import { SILENT_LOG } from "../../src/api/log.ts";
 import { replicatingSelector } from "../../src/selectors/replicating_selector.ts";
+import { multiplexingSelector } from "../../src/selectors/multiplexing_selector.ts";
 import { FakeClock } from "../support/fake_clock.ts";
 import { RecordingLog } from "../support/recording_log.ts";
 
@@ -27,6 +32,16 @@ function memoryChannel(name: string, options: MemoryChannelOptions = {}): Memory
 /** Text events with the given bodies. */
 function events(...bodies: string[]): Event[] {
   return bodies.map((b) => textEvent(b));
+}
+
+/** An event with a `state` header (none when `state` is undefined) and body `body`. */
+function stateEvent(body: string, state?: string): Event {
+  return { ...textEvent(body), headers: state === undefined ? {} : { state } };
+}
+
+/** A source counter group holding the channel processor's counters. */
+function sourceCounters(): CounterGroup<string> {
+  return new CounterGroup("SOURCE", "r1", ROUTING_COUNTERS);
 }
 
 /** Takes and commits every event the channel holds, a transaction's worth at a time. */
@@ -250,7 +265,7 @@ Deno.test("ChannelProcessor names the channels that committed, and a retry skips
   deepStrictEqual(await drain(small), ["c"]);
 });
 
-Deno.test("ChannelProcessor only logs when an optional channel refuses a batch", async (t) => {
+Deno.test("ChannelProcessor only logs and counts when an optional channel refuses a batch", async (t) => {
   await t.step(
     "no throw, a warning naming the channel, required channels get the events",
     async () => {
@@ -267,7 +282,13 @@ Deno.test("ChannelProcessor only logs when an optional channel refuses a batch",
       deepStrictEqual(await drain(optional), ["a"], "the refused batch left nothing in c2");
       const warnings = log.messages("warn");
       equal(warnings.length, 1);
-      ok(warnings[0].startsWith(`Optional channel "c2" refused events: `), warnings[0]);
+      ok(
+        warnings[0].startsWith(
+          `Optional channel "c2" refused 1 event(s), not retried (1 in all, counted as ` +
+            `OptionalChannelWriteFail): `,
+        ),
+        warnings[0],
+      );
       ok(warnings[0].includes("Space for commit to queue couldn't be acquired"), warnings[0]);
     },
   );
@@ -283,7 +304,8 @@ Deno.test("ChannelProcessor only logs when an optional channel refuses a batch",
     await processor.processEventBatch(events("a"));
     deepStrictEqual(spy.calls, ["begin", "putAll", "commit", "rollback", "close"]);
     deepStrictEqual(log.messages("warn"), [
-      `Optional channel "c2" refused events: refused`,
+      `Optional channel "c2" refused 1 event(s), not retried (1 in all, counted as ` +
+      `OptionalChannelWriteFail): refused`,
     ]);
   });
 });
@@ -348,4 +370,114 @@ Deno.test("ChannelProcessor runs interceptors in order, and counts what they lea
   tx.close();
   deepStrictEqual(first?.headers, { seen: "yes" });
   deepStrictEqual(await drain(c1), ["a", "b"]);
+});
+
+Deno.test("ChannelProcessor counts the events an optional channel refused", async () => {
+  const counters = sourceCounters();
+  const optional = memoryChannel("c2", { capacity: 2, transactionCapacity: 2 });
+  const processor = new ChannelProcessor(
+    replicatingSelector([memoryChannel("c1"), optional], ["c2"]),
+    SILENT_LOG,
+    { counters },
+  );
+  await processor.processEventBatch(events("a", "b"));
+  await processor.processEventBatch(events("c", "d", "e")); // more than c2's transaction
+  await processor.processEventBatch(events("f")); // c2 is full
+  equal(counters.get("OptionalChannelWriteFail"), 4, "3 + 1 events refused");
+  equal(counters.get("EventUnroutedCount"), 0);
+});
+
+Deno.test("ChannelProcessor routes each event by its header with a multiplexing selector", async (t) => {
+  await t.step("each channel gets its events in order, in one transaction", async () => {
+    const [c1, c2, c3] = [memoryChannel("c1"), memoryChannel("c2"), memoryChannel("c3")];
+    const spy = new SpyChannel(c1);
+    const selector = multiplexingSelector([spy, c2, c3], {
+      header: "state",
+      mapping: new Map([["CZ", ["c1"]], ["US", ["c2", "c3"]]]),
+      optional: new Map([["CZ", ["c3"]]]),
+      defaults: ["c2"],
+    });
+    const processor = new ChannelProcessor(selector, SILENT_LOG);
+    await processor.processEventBatch([
+      stateEvent("cz1", "CZ"),
+      stateEvent("us1", "US"),
+      stateEvent("none"),
+      stateEvent("cz2", "CZ"),
+      stateEvent("fr", "FR"),
+    ]);
+    deepStrictEqual(spy.calls, ["begin", "putAll", "commit", "close"]);
+    deepStrictEqual(await drain(c1), ["cz1", "cz2"]);
+    deepStrictEqual(await drain(c2), ["us1", "none", "fr"]);
+    deepStrictEqual(await drain(c3), ["us1", "cz1", "cz2"], "required first, then optional");
+  });
+
+  await t.step(
+    "a refused required channel fails the batch; the retry skips what committed and " +
+      "fills the optional channels once",
+    async () => {
+      const c1 = memoryChannel("c1");
+      const c2 = new SpyChannel(memoryChannel("c2"));
+      const c3 = memoryChannel("c3");
+      const selector = multiplexingSelector([c1, c2, c3], {
+        header: "state",
+        mapping: new Map([["CZ", ["c1"]], ["US", ["c2"]]]),
+        optional: new Map([["CZ", ["c3"]]]),
+        defaults: [],
+      });
+      const processor = new ChannelProcessor(selector, SILENT_LOG);
+      const batch = [stateEvent("cz", "CZ"), stateEvent("us", "US")];
+      c2.failCommit = new ChannelFullError("No room");
+      let committed: readonly Channel[] = [];
+      await rejects(processor.processEventBatch(batch), (err: unknown) => {
+        ok(err instanceof BatchPutError, String(err));
+        committed = err.committed;
+        return true;
+      });
+      deepStrictEqual(committed.map((c) => c.name), ["c1"]);
+      equal(c3.size(), 0, "optional channels wait until every required one committed");
+      c2.failCommit = undefined;
+      await processor.processEventBatch(batch, { skip: new Set(committed) });
+      deepStrictEqual(await drain(c1), ["cz"], "c1 got its event once");
+      deepStrictEqual(await drain(c2), ["us"]);
+      deepStrictEqual(await drain(c3), ["cz"], "the optional channel got it on the retry");
+    },
+  );
+});
+
+Deno.test("ChannelProcessor counts and logs events that reach no channel", async () => {
+  const log = new RecordingLog();
+  const counters = sourceCounters();
+  const c1 = memoryChannel("c1");
+  const selector = multiplexingSelector([c1], {
+    header: "state",
+    mapping: new Map([["CZ", ["c1"]]]),
+    optional: new Map(),
+    defaults: [],
+  });
+  const processor = new ChannelProcessor(selector, log, { counters });
+  await processor.processEventBatch([stateEvent("cz", "CZ"), stateEvent("us", "US")]);
+  equal(counters.get("EventUnroutedCount"), 1);
+  deepStrictEqual(await drain(c1), ["cz"]);
+  for (let i = 0; i < 8; i++) await processor.processEvent(stateEvent("x"));
+  equal(counters.get("EventUnroutedCount"), 9);
+  equal(log.messages("warn").length, 1, "logged at the first");
+  await processor.processEventBatch([stateEvent("y"), stateEvent("z", "")]);
+  equal(counters.get("EventUnroutedCount"), 11);
+  const warnings = log.messages("warn");
+  equal(warnings.length, 2, "and again at the 10th");
+  ok(warnings[1].includes("11 in all, counted as EventUnroutedCount"), warnings[1]);
+});
+
+Deno.test("ChannelProcessor room() waits only on channels some event may require", () => {
+  const c1 = memoryChannel("c1", { capacity: 10 });
+  const c2 = memoryChannel("c2", { capacity: 6 });
+  const optionalOnly = memoryChannel("c3", { capacity: 1 });
+  const selector = multiplexingSelector([c1, c2, optionalOnly], {
+    header: "state",
+    mapping: new Map([["CZ", ["c1"]]]),
+    optional: new Map([["CZ", ["c3"]]]),
+    defaults: ["c2"],
+  });
+  const processor = new ChannelProcessor(selector, SILENT_LOG);
+  equal(processor.room(), 6, "c1 and c2 (a mapping and the default), not c3");
 });

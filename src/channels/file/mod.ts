@@ -31,6 +31,12 @@ export const FILE_CHANNEL = defineChannel({
   ],
   summary: "Events in an embedded SQLite database, fsynced at every commit; survive kill -9 " +
     "and power loss",
+  example: `
+a1.channels = c1
+a1.channels.c1.type = file
+a1.channels.c1.checkpointDir = /var/lib/flume-ws/checkpoint
+a1.channels.c1.dataDirs = /var/lib/flume-ws/data
+a1.channels.c1.capacity = 1000000`,
   properties: FILE_CHANNEL_PROPERTIES,
   patterns: FILE_CHANNEL_PATTERNS,
   check: checkFileChannel,
@@ -51,12 +57,12 @@ export const FILE_CHANNEL = defineChannel({
 });
 
 /** The checkpoint directory as configured (default under `~/.flume-ws`), `~` expanded. */
-function checkpointDir(configured: string | undefined): string {
+export function checkpointDir(configured: string | undefined): string {
   return expandHome(configured ?? `~/${[...DEFAULT_ROOT, "checkpoint"].join("/")}`);
 }
 
 /** The data directories as configured (default under `~/.flume-ws`), `~` expanded. */
-function dataDirs(configured: string | undefined): string[] {
+export function dataDirs(configured: string | undefined): string[] {
   return splitDirs(configured ?? `~/${[...DEFAULT_ROOT, "data"].join("/")}`).map(expandHome);
 }
 

@@ -69,6 +69,15 @@ export function checkFileChannel(
   props: CheckedProperties<typeof FILE_CHANNEL_PROPERTIES>,
   report: Reporter,
 ): void {
+  checkFileStorage(props, report);
+  checkCapacities(props, report);
+}
+
+/** The rules about the file channel's storage (encryption, dataDirs), for channels that embed it. */
+export function checkFileStorage(
+  props: CheckedProperties<Pick<typeof FILE_CHANNEL_PROPERTIES, "dataDirs">>,
+  report: Reporter,
+): void {
   const [encryption] = props.matching(/^encryption\./);
   if (encryption) {
     report({
@@ -85,7 +94,6 @@ export function checkFileChannel(
       message: `Invalid dataDirs "${props.raw("dataDirs")}": expected at least one directory`,
     });
   }
-  checkCapacities(props, report);
 }
 
 /** Splits Flume's comma-separated `dataDirs`, trimming and dropping empty entries. */

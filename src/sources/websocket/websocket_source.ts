@@ -68,6 +68,13 @@ export const WEBSOCKET_SOURCE = defineSource({
   type: "websocket",
   aliases: ["com.deniscoady.flume.websocket.WebSocketSource"],
   summary: "A WebSocket client (`ws://`, `wss://`) that reconnects forever; each frame is an event",
+  example: `
+a1.sources = w1
+a1.sources.w1.type = websocket
+a1.sources.w1.channels = c1
+a1.sources.w1.endpoint = wss://feed.example.com/ws
+a1.sources.w1.initMessage = {"type":"subscribe","channels":["ticker"]}
+a1.sources.w1.header.Authorization = Bearer \${FEED_TOKEN}`,
   properties: WEBSOCKET_PROPERTIES,
   patterns: WEBSOCKET_PATTERNS,
   counters: WEBSOCKET_COUNTERS,
