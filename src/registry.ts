@@ -29,6 +29,7 @@ import { HTTP_MONITOR, PROMETHEUS_MONITOR } from "./monitoring/monitors.ts";
 import { DEFAULT_PROCESSOR } from "./processors/default_processor.ts";
 import { FAILOVER_PROCESSOR } from "./processors/failover_processor.ts";
 import { LOAD_BALANCE_PROCESSOR } from "./processors/load_balance_processor.ts";
+import { LOAD_BALANCING_SELECTOR } from "./selectors/load_balancing_selector.ts";
 import { MULTIPLEXING_SELECTOR } from "./selectors/multiplexing_selector.ts";
 import { REPLICATING_SELECTOR } from "./selectors/replicating_selector.ts";
 import { FILE_ROLL_SINK } from "./sinks/file_roll_sink.ts";
@@ -57,10 +58,16 @@ export type AllDefinitions = { readonly [K in ComponentKind]: readonly Definitio
 
 /** Every built-in component. */
 export const BUILTIN: Definitions = {
-  source: [WEBSOCKET_SOURCE, SEQ_SOURCE, NETCAT_SOURCE, NETCAT_UDP_SOURCE, HTTP_SOURCE],
+  source: [
+    WEBSOCKET_SOURCE,
+    SEQ_SOURCE,
+    NETCAT_SOURCE,
+    NETCAT_UDP_SOURCE,
+    HTTP_SOURCE,
+  ],
   channel: [MEMORY_CHANNEL, FILE_CHANNEL, SPILLABLE_MEMORY_CHANNEL],
   sink: [LOGGER_SINK, NULL_SINK, FILE_ROLL_SINK, HTTP_SINK],
-  selector: [REPLICATING_SELECTOR, MULTIPLEXING_SELECTOR],
+  selector: [REPLICATING_SELECTOR, MULTIPLEXING_SELECTOR, LOAD_BALANCING_SELECTOR],
   interceptor: [
     TIMESTAMP_INTERCEPTOR,
     HOST_INTERCEPTOR,

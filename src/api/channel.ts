@@ -46,6 +46,11 @@ export interface Channel {
   readonly transactionCapacity: number;
   /** True when the events survive a restart (the file channel): undelivered ones are kept, not lost. */
   readonly durable?: boolean;
+  /**
+   * Events held in memory only, which the end of the process loses (the
+   * spillable channel's memory part). @default all of size(), none when durable
+   */
+  volatileSize?(): number;
   /** Opens the channel (files, locks). */
   start(): Promise<void>;
   /** Closes the channel. */

@@ -25,8 +25,8 @@ const RELOAD_SIGNAL = Deno.build.os === "windows" ? undefined : "SIGHUP";
 /**
  * `flume-ws agent`: runs until SIGINT or SIGTERM (or for `--duration`),
  * then drains and stops; a second signal exits at once. Unless
- * `--no-reload-conf`, it reloads the file when its modification time
- * changes (every `--reload-interval` seconds) and at once on SIGHUP.
+ * `--no-reload-conf`, it reloads the files (`-f`, once or more) when a
+ * modification time changes (every `--reload-interval` seconds) and at once on SIGHUP.
  * Returns the exit code: 0, or 3 when `--duration` ended and a source that
  * connects never did.
  */
@@ -39,9 +39,11 @@ export async function agentCommand(args: readonly string[], output: Output): Pro
   const logging = parseLogSettings(options.sys, { format: options.logFormat, command: "agent" });
   const registry = builtinRegistry();
   const monitor = resolveMonitoring(options.sys, registry);
-  const request = { file: options.confFile, agent: options.name, sys: options.sys, registry };
+  const request = { files: options.confFiles, agent: options.name, sys: options.sys, registry };
   // Before the read: a change while reading is seen by the first look.
-  const loadedMtime = await modifiedAt(request.file).catch(() => undefined);
+  const loadedMtime = await Promise.all(
+    request.files.map((file) => modifiedAt(file).catch(() => undefined)),
+  );
   const config = await loadConfigFile(request);
   await configureLogging(logging.level, logging);
   const log = logFor("agent", config.agent);
@@ -81,7 +83,7 @@ export async function agentCommand(args: readonly string[], output: Output): Pro
   const timer = new AbortController();
   const drainTimeoutMs = options.drainTimeoutSeconds * 1000;
   const watcher = options.noReloadConf ? undefined : new ReloadWatcher({
-    file: request.file,
+    file: request.files,
     intervalMs: options.reloadIntervalSeconds * 1000,
     clock: SYSTEM_CLOCK,
     log,

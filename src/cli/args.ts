@@ -123,8 +123,8 @@ function joinDashValues(args: readonly string[], options: ParseArgsOptionsConfig
 export interface AgentArgs {
   /** `-n, --name`: the agent to run. */
   readonly name: string;
-  /** `-f, --conf-file`: the flume.conf. */
-  readonly confFile: string;
+  /** `-f, --conf-file`, once or more: the flume.conf files, merged in order (a later file wins). */
+  readonly confFiles: readonly string[];
   /** `-c, --conf`: Flume's conf directory; accepted, not needed. */
   readonly confDir?: string;
   /** `-DKEY=VALUE`, in order (later wins). */
@@ -163,7 +163,7 @@ const AGENT_ONLY = ["status-interval", "duration", "log-format"] as const;
 
 const OPTIONS = {
   name: { type: "string", short: "n" },
-  "conf-file": { type: "string", short: "f" },
+  "conf-file": { type: "string", short: "f", multiple: true },
   conf: { type: "string", short: "c" },
   define: { type: "string", short: "D", multiple: true },
   "no-reload-conf": { type: "boolean" },
@@ -188,7 +188,8 @@ export function parseAgentArgs(command: string, args: readonly string[]): AgentA
     sys[define.slice(0, eq)] = define.slice(eq + 1);
   }
   if (!help && !values.name) throw new UsageError("Missing agent name: -n NAME", command);
-  if (!help && !values["conf-file"]) {
+  const confFiles = values["conf-file"] ?? [];
+  if (!help && confFiles.length === 0) {
     throw new UsageError("Missing configuration file: -f FILE", command);
   }
   const drain = values["drain-timeout"] ?? "5";
@@ -208,7 +209,7 @@ export function parseAgentArgs(command: string, args: readonly string[]): AgentA
   const duration = values.duration;
   return {
     name: values.name ?? "",
-    confFile: values["conf-file"] ?? "",
+    confFiles,
     confDir: values.conf,
     sys,
     noReloadConf: values["no-reload-conf"] === true,

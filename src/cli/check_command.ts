@@ -22,7 +22,7 @@ export async function checkCommand(args: readonly string[], output: Output): Pro
   // The -Dflume.monitoring.* flags the agent would run with: refused here as there (exit 2).
   const monitor = resolveMonitoring(options.sys, registry);
   const config = await loadConfigFile({
-    file: options.confFile,
+    files: options.confFiles,
     agent: options.name,
     sys: options.sys,
     registry,

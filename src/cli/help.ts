@@ -23,13 +23,15 @@ seconds; a second signal exits at once.
 
 Options:
   -n, --name NAME            agent name (required)
-  -f, --conf-file FILE       flume.conf to read (required)
+  -f, --conf-file FILE       flume.conf to read (required); repeat it to
+                             merge several files in order: a later file's
+                             key wins, and \${NAME} reads any file's NAME
   -c, --conf DIR             Flume's conf directory; accepted for compatibility
   -D KEY=VALUE               a property for \${sys:KEY}, or one of the logging
                              properties below
       --no-reload-conf       read FILE once: no reload when it changes or on
                              SIGHUP
-      --reload-interval SEC  look at FILE's modification time every SEC
+      --reload-interval SEC  look at each FILE's modification time every SEC
                              seconds (default 30); a changed file (or a
                              SIGHUP, at once) is validated and applied as a
                              diff: unchanged components keep running, an
@@ -85,7 +87,9 @@ FILE:LINE: error|warning: component property: message, all at once.
 
 Options:
   -n, --name NAME          agent name (required)
-  -f, --conf-file FILE     flume.conf to read (required)
+  -f, --conf-file FILE     flume.conf to read (required); repeat it to merge
+                           several files in order (a later file's key wins,
+                           \${NAME} reads any file's NAME)
   -D KEY=VALUE             a property for \${sys:KEY}
       --connect            also connect each source once: for wss://, a verified TLS
                            handshake with its keystore, then a one-line verdict

@@ -26,7 +26,7 @@ export interface ReloadAgentOptions {
 }
 
 /**
- * Reads `request.file` as the start did (substitution, directory checks)
+ * Reads `request.files` as the start did (substitution, directory checks)
  * and applies it to `agent`. An invalid file is refused: each problem is
  * logged as `check` prints it (errors at ERROR, warnings at WARN) and the
  * running configuration stays. Resolves with what changed, undefined when
@@ -38,7 +38,7 @@ export async function reloadAgent(
   options: ReloadAgentOptions,
 ): Promise<ReloadSummary | undefined> {
   const { log } = options;
-  log.info(`Reload: ${options.reason}: reading ${request.file}`);
+  log.info(`Reload: ${options.reason}: reading ${request.files.join(", ")}`);
   let config;
   try {
     config = await loadConfigFile(request);

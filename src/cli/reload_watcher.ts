@@ -1,7 +1,9 @@
 /**
  * Watching flume.conf for a live reload, as Flume's
  * PollingPropertiesFileConfigurationProvider does: the file's modification
- * time every interval, and a reload at once on request (SIGHUP).
+ * time every interval, and a reload at once on request (SIGHUP). With
+ * several `-f` files, each is watched and a change to any reloads them all,
+ * as Flume's UriConfigurationProvider does.
  *
  * @module
  */
@@ -12,14 +14,17 @@ import { fileErrorText } from "../util/file_errors.ts";
 
 /** Options of a ReloadWatcher. */
 export interface ReloadWatcherOptions {
-  /** The flume.conf to watch. */
-  readonly file: string;
+  /** The flume.conf to watch, or every file of the configuration. */
+  readonly file: string | readonly string[];
   /** Milliseconds between two looks at the file. */
   readonly intervalMs: number;
   readonly clock: Clock;
   readonly log: Log;
-  /** The file's modification time when the running configuration was read; undefined when unknown. */
-  readonly loadedMtime: number | undefined;
+  /**
+   * The file's modification time when the running configuration was read
+   * (one per file, in the order of `file`); undefined when unknown.
+   */
+  readonly loadedMtime: number | undefined | readonly (number | undefined)[];
   /** Reads and applies the file; `reason` says why (`the file changed`, `SIGHUP received`). */
   readonly reload: (reason: string) => Promise<void>;
 }
@@ -29,8 +34,15 @@ export async function modifiedAt(file: string): Promise<number | undefined> {
   return (await Deno.stat(file)).mtime?.getTime();
 }
 
+/** What the watcher knows of one file. */
+interface Watched {
+  readonly file: string;
+  mtime: number | undefined;
+  unreadable: boolean;
+}
+
 /**
- * Polls the file's modification time every interval and reloads when it
+ * Polls the files' modification times every interval and reloads when one
  * changed; {@linkcode ReloadWatcher.trigger} reloads at once. One reload
  * runs at a time; requests meanwhile are folded into one more.
  */
@@ -38,15 +50,20 @@ export class ReloadWatcher {
   readonly #options: ReloadWatcherOptions;
   readonly #stop = new AbortController();
   #wake = new AbortController();
-  #mtime: number | undefined;
+  readonly #watched: readonly Watched[];
   #requested: string | undefined;
-  #unreadable = false;
   #loop: Promise<void> | undefined;
 
   /** A watcher of `options.file`; nothing happens until start(). */
   constructor(options: ReloadWatcherOptions) {
     this.#options = options;
-    this.#mtime = options.loadedMtime;
+    const files = typeof options.file === "string" ? [options.file] : options.file;
+    const mtimes = options.loadedMtime;
+    this.#watched = files.map((file, i) => ({
+      file,
+      mtime: typeof mtimes === "object" ? mtimes[i] : mtimes,
+      unreadable: false,
+    }));
   }
 
   /** Starts polling. */
@@ -74,10 +91,14 @@ export class ReloadWatcher {
       if (this.#requested === undefined) await clock.sleep(intervalMs, this.#wake.signal);
       if (this.#wake.signal.aborted) this.#wake = new AbortController();
       if (stopped.aborted) break;
-      const mtime = await this.#look();
-      const changed = mtime !== undefined && mtime !== this.#mtime;
-      if (mtime !== undefined) this.#mtime = mtime;
-      const reason = this.#requested ?? (changed ? "the file changed" : undefined);
+      const changed: string[] = [];
+      for (const watched of this.#watched) {
+        const mtime = await this.#look(watched);
+        if (mtime !== undefined && mtime !== watched.mtime) changed.push(watched.file);
+        if (mtime !== undefined) watched.mtime = mtime;
+      }
+      const what = this.#watched.length === 1 ? "the file" : changed.join(", ");
+      const reason = this.#requested ?? (changed.length > 0 ? `${what} changed` : undefined);
       this.#requested = undefined;
       if (reason === undefined) continue;
       try {
@@ -89,24 +110,25 @@ export class ReloadWatcher {
   }
 
   /**
-   * The file's modification time; undefined (once warned) while it cannot
+   * A file's modification time; undefined (once warned) while it cannot
    * be read, when the running configuration stays as it is.
    */
-  async #look(): Promise<number | undefined> {
-    const { file, log } = this.#options;
+  async #look(watched: Watched): Promise<number | undefined> {
+    const { log } = this.#options;
+    const { file } = watched;
     try {
       const mtime = await modifiedAt(file);
-      if (this.#unreadable) log.info(`Configuration file ${file} is readable again`);
-      this.#unreadable = false;
+      if (watched.unreadable) log.info(`Configuration file ${file} is readable again`);
+      watched.unreadable = false;
       return mtime;
     } catch (err) {
-      if (!this.#unreadable) {
+      if (!watched.unreadable) {
         log.warn(
           `Cannot watch configuration file ${file}: ${fileErrorText(err)}; ` +
             `the running configuration is kept`,
         );
       }
-      this.#unreadable = true;
+      watched.unreadable = true;
       return undefined;
     }
   }

@@ -8,6 +8,7 @@
  */
 import type { ComponentLookup } from "../api/component.ts";
 import { agentKeys } from "./agent_keys.ts";
+import { confLabel, type ConfSpan, type ConfText, layoutFiles, placeIssues } from "./conf_files.ts";
 import { ConfigError, type ConfigIssue, foldAlikeWarnings, sortIssues } from "./diagnostics.ts";
 import { groupComponents, type ListedComponent } from "./group_components.ts";
 import { LISTED_KINDS } from "./kinds.ts";
@@ -26,6 +27,7 @@ import { resolveSinkGroups, type SinkGroupConfig } from "./sink_groups.ts";
 
 export type { ComponentConfig } from "./resolve_components.ts";
 export type { SinkGroupConfig } from "./sink_groups.ts";
+export type { ConfSpan, ConfText } from "./conf_files.ts";
 export { agentNames } from "./agent_keys.ts";
 
 /** A source, its selector and interceptors, and the channels it writes to. */
@@ -44,7 +46,14 @@ export interface SinkConfig extends ComponentConfig<"sink"> {
 
 /** The named agent's validated topology. */
 export interface AgentConfig {
+  /** The file, or the files together (`a.conf + b.conf`). */
   readonly file: string;
+  /**
+   * Where each file's lines are among the lines the components carry, when
+   * several files were read ({@linkcode placeIssues} puts an issue back in its file).
+   * @default undefined (one file: lines are its own)
+   */
+  readonly files?: readonly ConfSpan[];
   readonly agent: string;
   readonly sources: readonly SourceConfig[];
   readonly channels: readonly ComponentConfig<"channel">[];
@@ -71,9 +80,24 @@ export interface LoadOptions {
  * collected; when any is an error, throws ConfigError with all of them.
  */
 export function loadAgentConfig(text: string, options: LoadOptions): AgentConfig {
-  const { file, agent } = options;
+  return loadAgentConfigFiles([{ file: options.file, text }], options);
+}
+
+/**
+ * Reads several flume.conf texts as one, as Flume merges `--conf-file`s
+ * (a later file's key wins; `${NAME}` reads any file's key), and validates
+ * the named agent. Each issue names the file and line of its key; when any
+ * is an error, throws ConfigError with all of them.
+ */
+export function loadAgentConfigFiles(
+  texts: readonly ConfText[],
+  options: Omit<LoadOptions, "file">,
+): AgentConfig {
+  const { agent } = options;
+  const file = confLabel(texts);
+  const files = texts.length > 1 ? layoutFiles(texts) : undefined;
   const prefix = `${agent}.`;
-  const keys = agentKeys(text, options);
+  const keys = agentKeys(texts, options);
   if (!keys.value) throw new ConfigError(keys.issues);
   const grouped = groupComponents(keys.value.keys, { file, prefix });
   const issues: ConfigIssue[] = [...grouped.issues];
@@ -123,12 +147,16 @@ export function loadAgentConfig(text: string, options: LoadOptions): AgentConfig
   const sinkGroups = take(resolveSinkGroups(groups, { ...resolve, sinks: named("sinks") }))!;
 
   const unset = keys.value.unsetLines;
-  const all = foldAlikeWarnings(sortIssues([
-    ...keys.issues,
-    ...issues.filter((i) => i.line === undefined || !unset.has(i.line)),
-  ]));
+  const all = placeIssues(
+    foldAlikeWarnings(sortIssues([
+      ...keys.issues,
+      ...issues.filter((i) => i.line === undefined || !unset.has(i.line)),
+    ])),
+    { file, files },
+  );
   if (all.some((i) => i.severity === "error")) throw new ConfigError(all);
-  return { file, agent, sources, channels, sinks, sinkGroups, warnings: all };
+  const config = { file, agent, sources, channels, sinks, sinkGroups, warnings: all };
+  return files ? { ...config, files } : config;
 }
 
 /**
@@ -168,7 +196,7 @@ function agentShape(
       hint: `add "${prefix}sources = ..." unless draining a file channel is the point`,
     });
   }
-  for (const list of ["sources", "channels", "sinks"]) {
+  for (const list of ["sources", "channels", "sinks", "sinkgroups"]) {
     const names = named(list);
     const twice = [...new Set(names.filter((name, i) => names.indexOf(name) !== i))];
     if (twice.length === 0) continue;

@@ -1,8 +1,9 @@
 import type { RawProperty } from "../api/properties.ts";
 import type { ConfigIssue } from "./diagnostics.ts";
+import { confLabel, type ConfText, layoutFiles } from "./conf_files.ts";
 import { listedKind } from "./kinds.ts";
 import { parseProperties, PropertiesSyntaxError, type PropertyEntry } from "./properties.ts";
-import { substitute, type Variables } from "./substitute.ts";
+import { substitute, type Substitution, type Variables } from "./substitute.ts";
 import { didYouMean } from "../util/suggest.ts";
 
 /** The named agent's keys, without the `AGENT.` prefix, values substituted. */
@@ -18,70 +19,135 @@ export interface Stage<T> {
   readonly issues: readonly ConfigIssue[];
 }
 
+/** Options of {@linkcode agentKeys}. */
+export interface AgentKeysOptions {
+  /** The agent whose keys to keep (`-n`). */
+  readonly agent: string;
+  /** `${env:…}` and `${sys:…}`; `${NAME}` reads the files' own keys. */
+  readonly variables: Variables;
+}
+
 /**
- * The first stages: parse the text as java.util.Properties does, keep the
- * named agent's keys (last one wins), and substitute `${env:X}` and
- * `${sys:X}` in their values. No value when the text does not parse or
- * defines no such agent.
+ * The first stages: parse each file as java.util.Properties does, merge
+ * them as Flume does (one Properties, files loaded in order: a later file's
+ * key wins, as a later line of one file does), keep the named agent's keys
+ * and substitute `${env:X}`, `${sys:X}` and `${X}` (any key of any file) in
+ * their values. Lines are those of {@linkcode layoutFiles}; issues name
+ * the files together ({@linkcode confLabel}) until placed. No value when a
+ * file does not parse or no file defines the agent.
  */
 export function agentKeys(
-  text: string,
-  options: { file: string; agent: string; variables: Variables },
+  files: readonly ConfText[],
+  options: AgentKeysOptions,
 ): Stage<AgentKeys> {
-  const { file, agent } = options;
-  let entries: PropertyEntry[];
-  try {
-    entries = parseProperties(text);
-  } catch (err) {
-    const line = err instanceof PropertiesSyntaxError ? err.line : undefined;
-    const message = err instanceof Error ? err.message : String(err);
-    return { issues: [{ severity: "error", file, line, message }] };
-  }
+  const { agent } = options;
+  const file = confLabel(files);
+  const { merged, issues } = mergeFiles(files);
+  if (issues.length > 0) return { issues };
   const prefix = `${agent}.`;
-  const own = new Map<string, PropertyEntry>();
-  for (const entry of entries) if (entry.key.startsWith(prefix)) own.set(entry.key, entry);
-  if (own.size === 0) {
-    const agents = agentNames(entries);
+  const own = [...merged.values()].filter((entry) => entry.key.startsWith(prefix));
+  if (own.length === 0) {
+    const agents = agentNames([...merged.values()]);
+    const one = files.length === 1;
     return {
       issues: [{
         severity: "error",
         file,
         message: `No agent "${agent}" in ${file}`,
         hint: agents.length === 0
-          ? "the file defines no agent (keys look like AGENT.sources = ...)"
-          : [didYouMean(agent, agents), `agents in this file: ${agents.join(", ")}`]
+          ? `${one ? "the file defines" : "the files define"} no agent ` +
+            "(keys look like AGENT.sources = ...)"
+          : [
+            didYouMean(agent, agents),
+            `agents in ${one ? "this file" : "these files"}: ${agents.join(", ")}`,
+          ]
             .filter((part) => part !== undefined).join(" "),
       }],
     };
   }
+  const variables: Variables = {
+    env: (name) => options.variables.env(name),
+    sys: options.variables.sys,
+    conf: (name) => merged.get(name)?.value,
+  };
   const keys = new Map<string, RawProperty>();
   const unsetLines = new Set<number>();
-  const issues: ConfigIssue[] = [];
-  for (const entry of own.values()) {
+  for (const entry of own) {
     const key = entry.key.slice(prefix.length);
-    const result = substitute(entry.value, options.variables);
-    if (result.missing.length === 0) {
+    const result = substitute(entry.value, variables);
+    if (result.missing.length === 0 && result.cycles.length === 0) {
       keys.set(key, { value: result.value, line: entry.line });
       continue;
     }
     keys.set(key, { value: result.value, line: entry.line, unresolved: true });
-    const missing = [...new Set(result.missing)];
     const [list, name, ...rest] = key.split(".");
     const inComponent = listedKind(list) !== undefined && name !== undefined && rest.length > 0;
     unsetLines.add(entry.line);
-    issues.push({
+    const where = {
       severity: "error",
       file,
       line: entry.line,
       component: inComponent ? `${list}.${name}` : undefined,
       property: inComponent ? rest.join(".") : entry.key,
+    } as const satisfies Omit<ConfigIssue, "message">;
+    issues.push(...referenceIssues(result, where));
+  }
+  return { value: { keys, unsetLines }, issues };
+}
+
+/**
+ * The files' keys as one Properties holds them after loading each file in
+ * turn: a later key replaces an earlier one (keeping its place), lines
+ * those of {@linkcode layoutFiles}. Each file that does not parse is an issue.
+ */
+function mergeFiles(
+  files: readonly ConfText[],
+): { merged: Map<string, PropertyEntry>; issues: ConfigIssue[] } {
+  const spans = layoutFiles(files);
+  const merged = new Map<string, PropertyEntry>();
+  const issues: ConfigIssue[] = [];
+  files.forEach((conf, index) => {
+    try {
+      const offset = spans[index].offset;
+      for (const entry of parseProperties(conf.text)) {
+        merged.set(entry.key, { ...entry, line: entry.line + offset });
+      }
+    } catch (err) {
+      const line = err instanceof PropertiesSyntaxError ? err.line : undefined;
+      const message = err instanceof Error ? err.message : String(err);
+      issues.push({ severity: "error", file: conf.file, line, message });
+    }
+  });
+  return { merged, issues };
+}
+
+/** The errors of one value's substitution: its unset references, its cycles. */
+function referenceIssues(
+  result: Substitution,
+  where: Omit<ConfigIssue, "message">,
+): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const missing = [...new Set(result.missing)];
+  if (missing.length > 0) {
+    issues.push({
+      ...where,
       message: missing.length === 1
         ? `Variable "${missing[0]}" is not set`
         : `Variables ${missing.map((m) => `"${m}"`).join(", ")} are not set`,
       hint: missing.map(unsetHint).join("; "),
     });
   }
-  return { value: { keys, unsetLines }, issues };
+  for (const cycle of new Set(result.cycles)) {
+    const names = [...new Set(cycle.split(" -> "))];
+    issues.push({
+      ...where,
+      message: `Variables refer back to themselves: ${cycle}`,
+      hint: `a value cannot depend on itself: give ${
+        names.map((n) => `"${n}"`).join(" or ")
+      } a value without the \${...} that leads back`,
+    });
+  }
+  return issues;
 }
 
 /** Names of the agents a properties file defines (`NAME.sources = …` etc.). */
@@ -94,8 +160,10 @@ export function agentNames(entries: readonly PropertyEntry[]): string[] {
   return [...names];
 }
 
-/** What to do about an unset `${env:NAME}` or `${sys:NAME}`. */
+/** What to do about an unset `${env:NAME}`, `${sys:NAME}` or `${NAME}`. */
 function unsetHint(reference: string): string {
-  const [, scope, name] = /^\$\{(env|sys):(.*)\}$/.exec(reference) ?? [];
-  return scope === "sys" ? `pass -D${name}=VALUE` : `set the environment variable ${name}`;
+  const [, scope, name] = /^\$\{(?:(env|sys):)?([\s\S]*)\}$/.exec(reference) ?? [];
+  if (scope === "sys") return `pass -D${name}=VALUE`;
+  if (scope === "env") return `set the environment variable ${name}`;
+  return `add "${name} = VALUE" to a configuration file (one more -f FILE will do)`;
 }

@@ -194,8 +194,8 @@ async function tolerant(
  */
 function reportLost(channels: readonly Channel[], options: StopPartsOptions): void {
   for (const channel of channels) {
-    const size = channel.size();
-    if (size === 0 || channel.durable) continue;
+    const size = channel.volatileSize?.() ?? (channel.durable ? 0 : channel.size());
+    if (size === 0) continue;
     options.log.error(
       `${options.prefix ?? ""}Channel ${channel.name} holds its events in memory: ` +
         `${size} undelivered event(s) are lost`,

@@ -29,7 +29,11 @@ a1.sinks.k1.channel = c1
 a1.sinks.k1.endpoint = https://collector.example.com/ingest
 a1.sinks.k1.contentTypeHeader = application/json
 a1.sinks.k1.defaultBackoff = true
-a1.sinks.k1.defaultRollback = true`,
+a1.sinks.k1.defaultRollback = true
+a1.sinks.k1.backoff.200 = false
+a1.sinks.k1.rollback.200 = false
+a1.sinks.k1.backoff.4XX = false
+a1.sinks.k1.rollback.4XX = false`,
   properties: HTTP_SINK_PROPERTIES,
   patterns: HTTP_SINK_PATTERNS,
   check: checkHttpSinkSettings,

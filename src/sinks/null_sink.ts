@@ -14,7 +14,11 @@ export const NULL_SINK = defineSink({
 a1.sinks = k1
 a1.sinks.k1.type = null
 a1.sinks.k1.channel = c1
-a1.sinks.k1.batchSize = 1000`,
+a1.sinks.k1.batchSize = 1000
+a1.channels = c1
+a1.channels.c1.type = memory
+a1.channels.c1.capacity = 10000
+a1.channels.c1.transactionCapacity = 1000`,
   properties: {
     batchSize: int({ default: 100, min: 1, doc: "Most events per transaction" }),
   },

@@ -75,3 +75,40 @@ Deno.test("agent: seq -> SPILLABLEMEMORY -> file_roll spills and delivers every 
     deepStrictEqual(lines, Array.from({ length: total }, (_, i) => String(i)));
   });
 });
+
+Deno.test("agent: stopping with events in a SPILLABLEMEMORY channel counts only memory's as lost", async () => {
+  await withTempDir(async (dir) => {
+    // No sink: 30 events stay in the channel, 10 in memory and 20 spilled to disk.
+    const conf = await tempConf(
+      dir,
+      [
+        "a1.sources = r1",
+        "a1.channels = c1",
+        "a1.sources.r1.type = seq",
+        "a1.sources.r1.batchSize = 10",
+        "a1.sources.r1.totalEvents = 30",
+        "a1.sources.r1.channels = c1",
+        "a1.channels.c1.type = SPILLABLEMEMORY",
+        "a1.channels.c1.memoryCapacity = 10",
+        "a1.channels.c1.overflowCapacity = 1000",
+        "a1.channels.c1.overflowTimeout = 0",
+        "a1.channels.c1.minimumRequiredSpace = 0",
+        `a1.channels.c1.checkpointDir = ${dir}/checkpoint`,
+        `a1.channels.c1.dataDirs = ${dir}/data`,
+      ].join("\n") + "\n",
+    );
+    const agent = new AgentProcess(["-n", "a1", "-f", conf, "--status-interval", "1"]);
+    try {
+      await agent.waitFor(/Channel c1: memory is full \(10 of 10 events\): spilling/, 1, 60_000);
+      // The seq source sends its 30 events at once: a second with none means all were put.
+      await agent.waitFor(/status: source r1 0 ev\/s/, 1, 60_000);
+    } finally {
+      agent.kill("SIGTERM");
+    }
+    const { code, stderr } = await agent.exit();
+    const text = stderr.join("\n");
+    strictEqual(code, 0, text);
+    match(text, /Channel c1 holds its events in memory: 10 undelivered event\(s\) are lost/);
+    match(text, /Channel c1 closed "[^"]+" holding 20 event\(s\) for the next start/);
+  });
+});

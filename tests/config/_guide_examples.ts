@@ -37,9 +37,7 @@ export function guideExamples(text: string): GuideExample[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (i > 0 && UNDERLINE.test(line) && lines[i - 1].trim() !== "") section = lines[i - 1].trim();
-    const opens = /^\s*\.\. code-block::/.test(line) ||
-      (/::\s*$/.test(line) && !/^\s*\.\./.test(line));
-    if (!opens) continue;
+    if (!opensBlock(line)) continue;
     const block = literalBlock(lines, i);
     if (!block) continue;
     const agent = AGENT_LIST.exec(block.text)?.[1];
@@ -51,6 +49,30 @@ export function guideExamples(text: string): GuideExample[] {
 /** The guide's examples, read from the fixture. */
 export function readGuideExamples(): GuideExample[] {
   return guideExamples(Deno.readTextFileSync(GUIDE_PATH));
+}
+
+/**
+ * The literal block of `text` (the guide's rst) whose first line is `line`,
+ * unindented, whether or not it declares an agent (the guide's override
+ * file `NC_PORT = 44444` does not); undefined when no block starts there.
+ */
+export function guideBlockAt(text: string, line: number): string | undefined {
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length && i < line; i++) {
+    const block = opensBlock(lines[i]) ? literalBlock(lines, i) : undefined;
+    if (block?.line === line) return block.text;
+  }
+  return undefined;
+}
+
+/** {@linkcode guideBlockAt} in the fixture. */
+export function readGuideBlockAt(line: number): string | undefined {
+  return guideBlockAt(Deno.readTextFileSync(GUIDE_PATH), line);
+}
+
+/** True when `line` opens a literal block: `.. code-block::`, or a paragraph ending in `::`. */
+function opensBlock(line: string): boolean {
+  return /^\s*\.\. code-block::/.test(line) || (/::\s*$/.test(line) && !/^\s*\.\./.test(line));
 }
 
 /** The indented block after the line at `opener`, if one follows it. */

@@ -453,15 +453,15 @@ const errorRows: readonly Row[] = [
     },
   },
   {
-    name: "a selector type that is not available",
-    text: conf({}, "a1.sources.r1.selector.type = load_balancing"),
+    name: "a selector type that does not exist, with the class name of a custom one",
+    text: conf({}, "a1.sources.r1.selector.type = org.example.MyChannelSelector"),
     expected: {
       severity: "error",
       line: 9,
       component: "sources.r1",
       property: "selector.type",
-      message: ['Unknown selector type "load_balancing"'],
-      hint: ["known selector types: replicating"],
+      message: ['Unknown selector type "org.example.MyChannelSelector"'],
+      hint: ["known selector types: replicating, multiplexing, load_balancing"],
     },
   },
   {

@@ -10,25 +10,27 @@
 import { equal, fail, ok } from "node:assert/strict";
 import type { ComponentKind } from "../../src/api/component.ts";
 import { formatTopology } from "../../src/cli/topology.ts";
-import { loadAgentConfig } from "../../src/config/agent_config.ts";
+import { type ConfText, loadAgentConfigFiles } from "../../src/config/agent_config.ts";
 import { ConfigError, formatIssue } from "../../src/config/diagnostics.ts";
 import { splitList } from "../../src/config/parse_value.ts";
 import { parseProperties, toPropertyMap } from "../../src/config/properties.ts";
 import { builtinRegistry, type Registry } from "../../src/registry.ts";
-import { type GuideExample, readGuideExamples } from "./_guide_examples.ts";
+import { type GuideExample, readGuideBlockAt, readGuideExamples } from "./_guide_examples.ts";
 
 /**
  * Examples that fail `check` although the registry knows their types, for
  * a reason outside any one component: the guide line, and why. Each is
  * reported; one that starts passing must be taken off this list.
  */
-const KNOWN_GAPS: ReadonlyMap<number, string> = new Map([
-  [
-    299,
-    "${NC_PORT}, a name Flume 1.10 looks up in the other configuration files, is not " +
-    "substituted: flume-ws substitutes ${env:NAME} and ${sys:NAME} only",
-  ],
-]);
+const KNOWN_GAPS: ReadonlyMap<number, string> = new Map();
+
+/**
+ * Examples the guide pairs with another configuration file, checked with
+ * it as `-f example.conf -f override.conf` would read them: the example's
+ * guide line, and the guide line of the other file's block. The example of
+ * line 299 says `port = ${NC_PORT}`; the override file, `NC_PORT = 44444`.
+ */
+const OVERRIDES: ReadonlyMap<number, number> = new Map([[299, 307]]);
 
 /** What an example needs before it can be checked. */
 interface Prepared {
@@ -109,12 +111,28 @@ function prepare(example: GuideExample, registry: Registry): Prepared {
   return { text, unknown };
 }
 
-/** `check`'s verdict on a prepared example: undefined when valid, else its errors. */
-function check(example: GuideExample, text: string, registry: Registry): string | undefined {
+/** The override file the guide pairs with an example, as `check` reads it; none when unpaired. */
+function overridesOf(example: GuideExample): ConfText[] {
+  const line = OVERRIDES.get(example.line);
+  if (line === undefined) return [];
+  const text = readGuideBlockAt(line);
+  ok(text !== undefined, `no literal block at guide line ${line}`);
+  return [{ file: `FlumeUserGuide-1.10.1.rst:${line}`, text }];
+}
+
+/**
+ * `check`'s verdict on a prepared example, read with `more` files after
+ * it: undefined when valid, else its errors.
+ */
+function check(
+  example: GuideExample,
+  text: string,
+  registry: Registry,
+  more: readonly ConfText[] = [],
+): string | undefined {
   const file = `FlumeUserGuide-1.10.1.rst:${example.line}`;
   try {
-    const config = loadAgentConfig(text, {
-      file,
+    const config = loadAgentConfigFiles([{ file, text }, ...more], {
       agent: example.agent,
       lookup: registry,
       variables: { env: () => "44444", sys: new Proxy({}, { get: () => "44444" }) },
@@ -142,7 +160,7 @@ Deno.test("the examples of Flume's user guide pass check once their types are kn
       for (const u of new Set(unknown)) skipped.set(u, [...skipped.get(u) ?? [], example.line]);
       continue;
     }
-    const errors = check(example, text, registry);
+    const errors = check(example, text, registry, overridesOf(example));
     const gap = KNOWN_GAPS.get(example.line);
     if (errors === undefined) {
       if (gap) failures.push(`line ${example.line} passes now: take it off KNOWN_GAPS`);
@@ -170,6 +188,16 @@ Deno.test("the examples of Flume's user guide pass check once their types are kn
   await t.step("every example whose types are all known passes", () => {
     if (failures.length > 0) {
       fail(`${failures.length} example(s) fail check:\n\n${failures.join("\n\n")}`);
+    }
+  });
+  await t.step("an example paired with an override file passes with it, not without", () => {
+    for (const [line, overrideLine] of OVERRIDES) {
+      const example = examples.find((e) => e.line === line);
+      ok(example, `no example at guide line ${line}`);
+      ok(passed.includes(example), `line ${line} with line ${overrideLine} passes`);
+      const alone = check(example, prepare(example, registry).text, registry);
+      ok(alone !== undefined, `line ${line} alone fails: its override is what sets the value`);
+      ok(alone.includes("is not set"), alone);
     }
   });
   await t.step("the guide's own selector examples are among those that pass", () => {

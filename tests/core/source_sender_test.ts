@@ -237,3 +237,67 @@ Deno.test("sender: a refused batch is cut to the room the channels have before i
     await sender.close();
   }
 });
+
+Deno.test("tryBatch: a whole batch in one put now, or nothing at all", async (t) => {
+  await t.step("a batch that fits commits at once and is counted as one append", async () => {
+    const clock = new FakeClock();
+    const channel = memory("c1", 10, clock);
+    const { sender, counters } = senderOn(channel, 100, clock);
+    equal(await sender.tryBatch(["a", "b", "c"].map((b) => textEvent(b))), true);
+    deepStrictEqual(await bodies(channel), ["a", "b", "c"]);
+    equal(counters.get("EventReceivedCount"), 3);
+    equal(counters.get("EventAcceptedCount"), 3);
+    equal(counters.get("AppendBatchReceivedCount"), 1);
+    equal(counters.get("AppendBatchAcceptedCount"), 1);
+    await sender.close();
+  });
+
+  await t.step(
+    "a batch larger than the room is refused whole: nothing lands, nothing waits",
+    async () => {
+      const clock = new FakeClock();
+      const channel = memory("c1", 4, clock);
+      const { sender, counters } = senderOn(channel, 100, clock);
+      equal(await sender.tryBatch(["a", "b", "c"].map((b) => textEvent(b))), true);
+      equal(await sender.tryBatch(["d", "e"].map((b) => textEvent(b))), false);
+      equal(sender.size, 0, "a refused batch is not queued");
+      equal(counters.get("ChannelWriteFail"), 1);
+      equal(counters.get("EventDroppedCount"), 0, "the client keeps a refused batch: not a drop");
+      deepStrictEqual(await bodies(channel), ["a", "b", "c"]);
+      equal(await sender.tryBatch(["d", "e"].map((b) => textEvent(b))), true, "fits once drained");
+      deepStrictEqual(await bodies(channel), ["d", "e"]);
+      await sender.close();
+    },
+  );
+
+  await t.step(
+    "calls made together run one at a time: the second sees the first's events",
+    async () => {
+      const clock = new FakeClock();
+      const channel = memory("c1", 3, clock);
+      const { sender } = senderOn(channel, 100, clock);
+      const results = await Promise.all([
+        sender.tryBatch(["a", "b"].map((b) => textEvent(b))),
+        sender.tryBatch(["c", "d"].map((b) => textEvent(b))),
+      ]);
+      deepStrictEqual(results, [true, false]);
+      deepStrictEqual(await bodies(channel), ["a", "b"]);
+      await sender.close();
+    },
+  );
+
+  await t.step("while the backlog holds events, a batch is refused so order is kept", async () => {
+    const clock = new FakeClock();
+    const channel = memory("c1", 1, clock);
+    const { sender } = senderOn(channel, 100, clock);
+    sender.send(textEvent("queued-1"));
+    sender.send(textEvent("queued-2"));
+    await eventually(() => channel.size() === 1 && sender.size === 1, "one put, one queued");
+    equal(await sender.tryBatch([textEvent("late")]), false);
+    deepStrictEqual(await bodies(channel), ["queued-1"]);
+    clock.advance(1000);
+    await eventually(() => channel.size() === 1, "the backlog goes on");
+    deepStrictEqual(await bodies(channel), ["queued-2"]);
+    await sender.close();
+  });
+});

@@ -151,6 +151,11 @@ export class SpillableMemoryChannel extends StoreChannel<SpillTake> {
     return this.#store.memoryCount;
   }
 
+  /** The events in memory: those on disk survive the process. */
+  volatileSize(): number {
+    return this.#store.memoryCount;
+  }
+
   /** Events in the overflow on disk, taken ones included. */
   overflowSize(): number {
     return this.#store.overflowCount;

@@ -74,7 +74,7 @@ a1.sources.w1.type = websocket
 a1.sources.w1.channels = c1
 a1.sources.w1.endpoint = wss://feed.example.com/ws
 a1.sources.w1.initMessage = {"type":"subscribe","channels":["ticker"]}
-a1.sources.w1.header.Authorization = Bearer \${FEED_TOKEN}`,
+a1.sources.w1.header.Authorization = Bearer \${env:FEED_TOKEN}`,
   properties: WEBSOCKET_PROPERTIES,
   patterns: WEBSOCKET_PATTERNS,
   counters: WEBSOCKET_COUNTERS,
