@@ -85,7 +85,7 @@ run: $(DENO)
 
 ## install: PREFIX/bin/flume-ws (PREFIX=~/.local), which runs this checkout's main.ts with this Deno
 install: $(DENO)
-	@perms=$$($(DENO) eval 'const task = JSON.parse(Deno.readTextFileSync("deno.json")).tasks.agent; console.log(task.split(/\s+/).filter((a) => a.startsWith("--allow-")).join(" "))') && \
+	@perms=$$($(DENO) eval 'const task = JSON.parse(Deno.readTextFileSync("deno.json")).tasks.agent; console.log(task.split(/\s+/).filter((a) => /^--(allow|deny)-/.test(a)).join(" "))') && \
 	  [ -n "$$perms" ] || { echo "make: no --allow-* flags in deno.json's agent task" >&2; exit 1; }; \
 	mkdir -p '$(PREFIX)/bin' && \
 	{ printf '#!/bin/sh\n'; \

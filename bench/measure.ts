@@ -17,6 +17,10 @@ export interface MeasureOptions {
   readonly workRoot: string;
   /** When set, each child writes a V8 CPU profile (`--cpu-prof`) to its own directory in here. */
   readonly cpuProfDir?: string;
+  /** The Kafka broker's `host:port`, for the kafka scenario. */
+  readonly kafkaBootstrap?: string;
+  /** The receiving agent's avro source port, for the avro scenario. */
+  readonly avroPort?: number;
 }
 
 /** One throughput run of `scenario` over the prepared frames. */
@@ -106,7 +110,16 @@ async function measure(
   try {
     const serving = sender.serve(plan);
     serving.catch(() => {}); // a child that never connects fails the run below
-    const child = await runChild({ ...request, url: sender.url, workDir }, options);
+    const child = await runChild(
+      {
+        ...request,
+        url: sender.url,
+        workDir,
+        kafkaBootstrap: options.kafkaBootstrap,
+        avroPort: options.avroPort,
+      },
+      options,
+    );
     return { send: await serving, child };
   } finally {
     await Deno.remove(workDir, { recursive: true });

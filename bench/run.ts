@@ -22,7 +22,15 @@ import { machineFacts } from "./machine.ts";
 import { measureLatency, measureThroughput } from "./measure.ts";
 import { encodeFrames } from "./message_format.ts";
 import { type BenchResults, renderMarkdown } from "./report_markdown.ts";
-import { AGENT_SETTINGS, scenario, type ScenarioId, SCENARIOS } from "./scenarios.ts";
+import {
+  AGENT_SETTINGS,
+  KAFKA_SINK_SETTINGS,
+  scenario,
+  type ScenarioId,
+  SCENARIOS,
+} from "./scenarios.ts";
+import { createTopic, type KafkaBroker, startKafka } from "../tests/support/kafka_broker.ts";
+import { type AvroReceiver, startAvroReceiver } from "./avro_receiver.ts";
 import { latencyRows, type LatencyRun, throughputRows, type ThroughputRun } from "./summary.ts";
 
 /** One message size and how many messages a throughput run sends. */
@@ -104,9 +112,24 @@ async function main(): Promise<number> {
   }
   const plan = planFrom(values.smoke ? SMOKE : FULL, values);
   const outDir = values.out ?? (values.smoke ? undefined : join(REPO_ROOT, "bench", "results"));
+  // The kafka scenario's broker: one for the whole run, its topic made before anything is measured.
+  let kafka: KafkaBroker | undefined;
+  if (plan.scenarios.includes("memory-kafka")) {
+    progress("Starting a Kafka broker for memory-kafka …");
+    kafka = await startKafka();
+    await createTopic(kafka.bootstrap, String(KAFKA_SINK_SETTINGS["kafka.topic"]), 1);
+  }
+  // The avro scenario's receiver: a flume-ws agent in another process, one for the whole run.
+  let avroReceiver: AvroReceiver | undefined;
+  if (plan.scenarios.includes("memory-avro")) {
+    progress("Starting a flume-ws avro source for memory-avro …");
+    avroReceiver = await startAvroReceiver();
+  }
   const options = {
+    avroPort: avroReceiver?.port,
     workRoot: values["work-dir"] ?? join(REPO_ROOT, "bench", "tmp"),
     cpuProfDir: values["cpu-prof"],
+    kafkaBootstrap: kafka?.bootstrap,
   };
   if (options.cpuProfDir) await Deno.mkdir(options.cpuProfDir, { recursive: true });
 
@@ -165,6 +188,8 @@ async function main(): Promise<number> {
     }
   } finally {
     await sender.close();
+    await kafka?.stop();
+    await avroReceiver?.stop();
   }
 
   const results: BenchResults = {

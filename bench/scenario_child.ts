@@ -43,6 +43,10 @@ export interface ChildRequest {
   readonly workDir: string;
   /** Record latencies with the latency sink instead of the null sink. */
   readonly latency?: boolean;
+  /** The Kafka broker's `host:port` (run.ts starts it), for the kafka scenario. */
+  readonly kafkaBootstrap?: string;
+  /** The receiving agent's avro source port (run.ts starts it), for the avro scenario. */
+  readonly avroPort?: number;
 }
 
 /** What a child measured. */
@@ -194,6 +198,8 @@ async function runAgent(request: ChildRequest): Promise<ChildResult> {
       workDir: request.workDir,
       latency: request.latency,
       httpUrl: slowServer?.url,
+      kafkaBootstrap: request.kafkaBootstrap,
+      avroPort: request.avroPort,
     }),
     {
       file: `${request.scenario}.conf`,

@@ -15,7 +15,9 @@ export type ScenarioId =
   | "memory-file_roll"
   | "memory-file_roll-text"
   | "memory-http-slow"
-  | "memory-logger";
+  | "memory-logger"
+  | "memory-kafka"
+  | "memory-avro";
 
 /** One measured configuration. */
 export interface Scenario {
@@ -81,6 +83,16 @@ export const SCENARIOS: readonly Scenario[] = [
     title: "websocket → memory → logger (one event per transaction)",
     share: 0.2,
   },
+  {
+    id: "memory-kafka",
+    tag: "(g)",
+    title: "websocket → memory → kafka (a local Kafka 4 broker, acks 1)",
+  },
+  {
+    id: "memory-avro",
+    tag: "(h)",
+    title: "websocket → memory → avro sink → a flume-ws avro source (another process) → null",
+  },
 ];
 
 /** The scenario with this id. */
@@ -112,6 +124,19 @@ export const HTTP_SINK_SETTINGS: Readonly<Record<string, string | number>> = {
   "incrementMetrics.2XX": "true",
 };
 
+/** How the kafka sink produces: Flume's defaults but for a larger batch. */
+export const KAFKA_SINK_SETTINGS: Readonly<Record<string, string | number>> = {
+  "kafka.topic": "bench",
+  flumeBatchSize: 1000,
+  "kafka.producer.acks": 1,
+};
+
+/** How the avro sink sends: one appendBatch of 1000 events, no compression. */
+export const AVRO_SINK_SETTINGS: Readonly<Record<string, string | number>> = {
+  hostname: "127.0.0.1",
+  "batch-size": 1000,
+};
+
 /** The component settings every agent scenario uses; printed with the results. */
 export const AGENT_SETTINGS: Readonly<Record<string, Readonly<Record<string, string | number>>>> = {
   "websocket source": { retryDelay: 1, backlogCapacity: 10_000 },
@@ -137,6 +162,10 @@ export interface ConfTarget {
   readonly latency?: boolean;
   /** The slow http server's URL, for the http scenario. */
   readonly httpUrl?: string;
+  /** The Kafka broker's `host:port`, for the kafka scenario. */
+  readonly kafkaBootstrap?: string;
+  /** The port of the receiving agent's avro source, for the avro scenario. */
+  readonly avroPort?: number;
 }
 
 /** The flume.conf (agent `a1`: source w1, channel c1, sink k1) of an agent scenario. */
@@ -179,6 +208,18 @@ export function agentConf(id: ScenarioId, target: ConfTarget): string {
       "a1.sinks.k1.type = http",
       `a1.sinks.k1.endpoint = ${target.httpUrl}`,
       ...settingLines("a1.sinks.k1", HTTP_SINK_SETTINGS),
+    );
+  } else if (id === "memory-kafka") {
+    lines.push(
+      "a1.sinks.k1.type = kafka",
+      `a1.sinks.k1.kafka.bootstrap.servers = ${target.kafkaBootstrap}`,
+      ...settingLines("a1.sinks.k1", KAFKA_SINK_SETTINGS),
+    );
+  } else if (id === "memory-avro") {
+    lines.push(
+      "a1.sinks.k1.type = avro",
+      `a1.sinks.k1.port = ${target.avroPort}`,
+      ...settingLines("a1.sinks.k1", AVRO_SINK_SETTINGS),
     );
   } else if (id === "memory-logger") {
     lines.push("a1.sinks.k1.type = logger");

@@ -32,14 +32,18 @@ import { LOAD_BALANCE_PROCESSOR } from "./processors/load_balance_processor.ts";
 import { LOAD_BALANCING_SELECTOR } from "./selectors/load_balancing_selector.ts";
 import { MULTIPLEXING_SELECTOR } from "./selectors/multiplexing_selector.ts";
 import { REPLICATING_SELECTOR } from "./selectors/replicating_selector.ts";
+import { AVRO_SINK } from "./sinks/avro/mod.ts";
 import { FILE_ROLL_SINK } from "./sinks/file_roll_sink.ts";
 import { HTTP_SINK } from "./sinks/http_sink.ts";
+import { KAFKA_SINK } from "./sinks/kafka/mod.ts";
 import { LOGGER_SINK } from "./sinks/logger_sink.ts";
 import { NULL_SINK } from "./sinks/null_sink.ts";
+import { AVRO_SOURCE } from "./sources/avro/mod.ts";
 import { HTTP_SOURCE } from "./sources/http/mod.ts";
 import { NETCAT_SOURCE, NETCAT_UDP_SOURCE } from "./sources/netcat/mod.ts";
 import { SEQ_SOURCE } from "./sources/seq_source.ts";
 import { WEBSOCKET_SOURCE } from "./sources/websocket/mod.ts";
+import { WEBSOCKET_SERVER_SOURCE } from "./sources/websocket_server/mod.ts";
 
 /**
  * Definitions by kind, in the order the README lists them; a registry
@@ -64,9 +68,11 @@ export const BUILTIN: Definitions = {
     NETCAT_SOURCE,
     NETCAT_UDP_SOURCE,
     HTTP_SOURCE,
+    AVRO_SOURCE,
+    WEBSOCKET_SERVER_SOURCE,
   ],
   channel: [MEMORY_CHANNEL, FILE_CHANNEL, SPILLABLE_MEMORY_CHANNEL],
-  sink: [LOGGER_SINK, NULL_SINK, FILE_ROLL_SINK, HTTP_SINK],
+  sink: [LOGGER_SINK, NULL_SINK, FILE_ROLL_SINK, HTTP_SINK, KAFKA_SINK, AVRO_SINK],
   selector: [REPLICATING_SELECTOR, MULTIPLEXING_SELECTOR, LOAD_BALANCING_SELECTOR],
   interceptor: [
     TIMESTAMP_INTERCEPTOR,

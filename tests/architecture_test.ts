@@ -19,6 +19,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["src/api/"], // the contracts: import nothing else of the project
   ["src/util/"], // pure helpers: backoff, redaction, queue, suggestions
   ["src/tls/"], // keystores and TLS diagnosis
+  ["src/avro/"], // Avro IPC for the avro source and sink: framing, handshake, protocol
   ["src/config/"], // properties, agent model, validation
   ["src/core/"], // the runtime: agent, channel processor, sender, batch sink, runner
   [

@@ -143,6 +143,7 @@ export const GAUGE_COUNTERS: readonly string[] = [
   "ChannelCapacity",
   "ChannelFillPercentage",
   "OpenConnectionCount",
+  "EndpointIndex",
 ];
 
 /** Flume's source counter names. */

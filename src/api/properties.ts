@@ -105,6 +105,8 @@ export interface UrlProperty extends PropertyBase {
   readonly schemes: readonly string[];
   /** The hint for a value that is not such a URL: `use ws://host:port/path`. */
   readonly hint?: string;
+  /** Several URLs separated by whitespace are allowed. @default false */
+  readonly several?: boolean;
 }
 
 /** A file or directory path, trimmed. */

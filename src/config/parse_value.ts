@@ -1,4 +1,4 @@
-import type { PatternDecl, PropertyDecl } from "../api/properties.ts";
+import type { PatternDecl, PropertyDecl, UrlProperty } from "../api/properties.ts";
 import { redactUrl } from "../util/redact.ts";
 
 /** A parsed property value. */
@@ -83,27 +83,10 @@ export function parseValue(name: string, decl: PropertyDecl | PatternDecl, raw: 
     case "list":
       return { value: splitList(text) };
     case "url": {
-      let url: URL;
-      try {
-        url = new URL(text);
-      } catch {
-        return { error: `Invalid ${name} "${scrubUrlText(raw)}": not a URL`, hint: decl.hint };
-      }
-      if (!decl.schemes.includes(url.protocol.slice(0, -1))) {
-        const names = decl.schemes.map((s) => `${s}://`);
-        const article = /^[aeiouh]/.test(names[0]) ? "an" : "a";
-        return {
-          error: `Invalid ${name} "${redactUrl(raw)}": expected ${article} ${
-            names.join(" or ")
-          } URL`,
-          hint: decl.hint,
-        };
-      }
-      if (url.hostname === "" || /^[a-z][a-z0-9+.-]*:\/\/\//i.test(text)) {
-        return {
-          error: `Invalid ${name} "${scrubUrlText(raw)}": no host after the scheme's "//"`,
-          hint: decl.hint,
-        };
+      const urls = decl.several ? text.split(/\s+/) : [text];
+      for (const one of urls) {
+        const problem = _urlProblem(name, decl, one, urls.length > 1 ? one : raw);
+        if (problem !== undefined) return problem;
       }
       return { value: text };
     }
@@ -113,6 +96,36 @@ export function parseValue(name: string, decl: PropertyDecl | PatternDecl, raw: 
     case "secret":
       return { value: raw };
   }
+}
+
+/** Why `text` is not a URL that `decl` accepts (`raw` is how messages quote it), if it is not. */
+function _urlProblem(
+  name: string,
+  decl: UrlProperty,
+  text: string,
+  raw: string,
+): Parsed | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return { error: `Invalid ${name} "${scrubUrlText(raw)}": not a URL`, hint: decl.hint };
+  }
+  if (!decl.schemes.includes(url.protocol.slice(0, -1))) {
+    const names = decl.schemes.map((s) => `${s}://`);
+    const article = /^[aeiouh]/.test(names[0]) ? "an" : "a";
+    return {
+      error: `Invalid ${name} "${redactUrl(raw)}": expected ${article} ${names.join(" or ")} URL`,
+      hint: decl.hint,
+    };
+  }
+  if (url.hostname === "" || /^[a-z][a-z0-9+.-]*:\/\/\//i.test(text)) {
+    return {
+      error: `Invalid ${name} "${scrubUrlText(raw)}": no host after the scheme's "//"`,
+      hint: decl.hint,
+    };
+  }
+  return undefined;
 }
 
 /**

@@ -57,6 +57,8 @@ const HELP: Readonly<Record<string, string>> = {
   ConnectionClosedCount: "Connections closed",
   ConnectionAbandonedCount: "Connections dropped after the peer did not answer the close",
   MessageTooLargeCount: "Messages over maxMessageSize, lost",
+  EndpointSwitchCount: "Attempts that went to another endpoint than the one before",
+  EndpointIndex: "Which endpoint (1 = the first listed) the source connects to now",
   EventPutAttemptCount: "Events offered to the channel",
   EventPutSuccessCount: "Events committed into the channel",
   EventTakeAttemptCount: "Takes from the channel",

@@ -1,9 +1,11 @@
 /**
  * A URL as logs and `check` may show it: no user info, query values masked
  * (tokens often travel there). Anything that is not a URL shows as
- * `<invalid URL>`.
+ * `<invalid URL>`; URLs separated by whitespace are redacted one by one.
  */
 export function redactUrl(endpoint: string): string {
+  const several = endpoint.trim().split(/\s+/);
+  if (several.length > 1) return several.map(redactUrl).join(" ");
   try {
     const url = new URL(endpoint);
     url.username = "";

@@ -15,7 +15,9 @@ export const REPO_ROOT: string = fileURLToPath(new URL("../../", import.meta.url
  */
 export function taskPermissions(task: string): string[] {
   const config = JSON.parse(Deno.readTextFileSync(`${REPO_ROOT}deno.json`));
-  return String(config.tasks[task]).split(/\s+/).filter((a) => a.startsWith("--allow-"));
+  return String(config.tasks[task]).split(/\s+/).filter((a) =>
+    a.startsWith("--allow-") || a.startsWith("--deny-")
+  );
 }
 
 /** The `agent` task's permissions, which `check`, `keystore` and `version` share. */

@@ -34,6 +34,12 @@ export interface Handshake {
 export class ServerConnection {
   /** Text (string) and binary (bytes) messages the client sent, in order. */
   readonly received: (string | Uint8Array)[] = [];
+  /** Payloads of the ping frames the client sent, in order. */
+  readonly pings: Uint8Array[] = [];
+  /** False: ping frames are recorded but not answered (a peer that stopped answering). */
+  answerPings = true;
+  /** Called with each text message the client sent (to answer a heartbeat, …). */
+  onText: ((text: string) => void) | null = null;
   readonly #conn: Deno.Conn;
   readonly #onMessage: () => void;
   readonly #closeBehaviour: CloseBehaviour;
@@ -129,13 +135,17 @@ export class ServerConnection {
 
   async #handle(frame: ClientFrame): Promise<void> {
     if (frame.opcode === OPCODE.text) {
-      this.received.push(new TextDecoder().decode(frame.payload));
+      const text = new TextDecoder().decode(frame.payload);
+      this.received.push(text);
       this.#onMessage();
+      this.onText?.(text);
     } else if (frame.opcode === OPCODE.binary) {
       this.received.push(frame.payload);
       this.#onMessage();
     } else if (frame.opcode === OPCODE.ping) {
-      await this.#write(serverFrame(OPCODE.pong, frame.payload));
+      this.pings.push(frame.payload);
+      this.#onMessage();
+      if (this.answerPings) await this.#write(serverFrame(OPCODE.pong, frame.payload));
     } else if (frame.opcode === OPCODE.close) {
       if (this.#closeBehaviour === "ignore") return;
       await this.#write(serverFrame(OPCODE.close, frame.payload));
@@ -159,6 +169,11 @@ export class WsTestServer {
   mode: HandshakeMode = { kind: "accept" };
   /** What new connections do with the client's close frame. */
   closeBehaviour: CloseBehaviour = "answer-and-close";
+  /**
+   * The Sec-WebSocket-Protocol answer to the client's offer (null without
+   * one); none is sent when it returns undefined. @default no answer
+   */
+  answerProtocol?: (offered: string | null) => string | undefined;
   /** Called for each accepted connection (send frames, close, …). */
   onConnection?: (connection: ServerConnection) => void;
   #listener: Deno.Listener | undefined;
@@ -312,9 +327,11 @@ export class WsTestServer {
     }
     const key = headers.get("sec-websocket-key") ?? "";
     const accept = await acceptKey(mode.kind === "wrong-accept" ? `${key}x` : key);
+    const protocol = this.answerProtocol?.(headers.get("sec-websocket-protocol"));
     await writeAll(
       conn,
       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        (protocol === undefined ? "" : `Sec-WebSocket-Protocol: ${protocol}\r\n`) +
         `Sec-WebSocket-Accept: ${accept}\r\n\r\n`,
     );
     const connection = new ServerConnection(conn, data.slice(end + 4), {

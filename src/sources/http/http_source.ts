@@ -7,7 +7,7 @@ import { errorMessage } from "../../util/errors.ts";
 import { BlobHandler } from "./blob_handler.ts";
 import { BadRequestError, type HttpHandler } from "./handler.ts";
 import { JsonHandler } from "./json_handler.ts";
-import { listenError } from "./listen_error.ts";
+import { listenError } from "../../util/listen_address.ts";
 import { loadServerIdentity, type ServerIdentity } from "./server_identity.ts";
 import { checkHttpSettings, HTTP_PATTERNS, HTTP_PROPERTIES, isBlob, tlsSettings } from "./spec.ts";
 

@@ -1,20 +1,14 @@
-import { PropertyError, type RawProperties } from "../../api/properties.ts";
-import { clientKey, KeyStoreError, parseKeyStore } from "../../tls/keystore.ts";
-import { fileErrorText } from "../../util/file_errors.ts";
+import type { RawProperties } from "../../api/properties.ts";
+import { loadServerKey, type ServerKey } from "../../tls/keystore_files.ts";
 import type { HttpTlsSettings } from "./spec.ts";
 
-/** The HTTPS server's certificate chain and private key, PEM, for `Deno.serve`. */
-export interface ServerIdentity {
-  /** The chain, leaf first. */
-  readonly cert: string;
-  /** The private key, PKCS#8. */
-  readonly key: string;
-}
+/** The HTTPS server's certificate chain (leaf first) and PKCS#8 private key, PEM, for `Deno.serve`. */
+export type ServerIdentity = ServerKey;
 
 /**
  * Reads the server's key and chain from `keystore` once, during validation
  * (undefined without ssl). An unreadable keystore, a wrong password, or a
- * store without exactly one private key is a PropertyError on `keystore`.
+ * store without a private key is a PropertyError on `keystore`.
  */
 export function loadServerIdentity(
   tls: HttpTlsSettings,
@@ -27,33 +21,10 @@ export function loadServerIdentity(
   ) {
     return undefined;
   }
-  const path = tls.keystore;
-  let bytes: Uint8Array;
-  try {
-    bytes = Deno.readFileSync(path);
-  } catch (err) {
-    throw new PropertyError("keystore", `Cannot read keystore "${path}": ${fileErrorText(err)}`, {
-      cause: err,
-    });
-  }
-  const password = tls.password ?? "";
-  try {
-    const store = parseKeyStore(bytes, { password, type: tls.type, path });
-    const key = clientKey(store, { password });
-    if (key === undefined) {
-      throw new PropertyError(
-        "keystore",
-        `Keystore "${path}" has no private key: HTTPS needs the server's key and certificate`,
-        { hint: "a truststore is not enough: use the store holding the server's key entry" },
-      );
-    }
-    return { cert: key.certChainPem, key: key.keyPem };
-  } catch (err) {
-    if (!(err instanceof KeyStoreError)) throw err;
-    const wrongPassword = /wrong (key )?password/.test(err.message);
-    throw new PropertyError("keystore", err.message, {
-      cause: err,
-      hint: wrongPassword ? "check keystore-password" : undefined,
-    });
-  }
+  return loadServerKey({
+    property: "keystore",
+    path: tls.keystore,
+    password: tls.password,
+    type: tls.type,
+  });
 }

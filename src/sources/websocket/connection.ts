@@ -1,7 +1,16 @@
 import type { Clock } from "../../api/clock.ts";
 import { errorMessage } from "../../util/errors.ts";
 import type { Log } from "../../api/log.ts";
+import { type HeartbeatOptions, Heartbeats } from "./heartbeat.ts";
 import type { OpenSocket, SocketLike } from "./socket.ts";
+
+/** What the handshake settled, as the source logs it. */
+export interface OpenSession {
+  /** The subprotocol the server chose ("" for none). */
+  readonly protocol: string;
+  /** The extensions the server accepted ("" for none). */
+  readonly extensions: string;
+}
 
 /** Everything one connection attempt needs. */
 export interface ConnectionOptions {
@@ -17,12 +26,16 @@ export interface ConnectionOptions {
   readonly idleTimeoutMs: number;
   /** Heartbeat text and interval; no heartbeat when undefined. */
   readonly ping?: { readonly message: string; readonly intervalMs: number };
+  /** Heartbeats that expect an answer (pongMessage, protocol pings); none when undefined. */
+  readonly heartbeats?: HeartbeatOptions;
   readonly clock: Clock;
   readonly log: Log;
   /** Aborting closes the connection (code 1000) and ends the attempt. */
   readonly signal: AbortSignal;
   /** Called once the handshake succeeded, before the init messages go out. */
-  onOpen(): void;
+  onOpen(session: OpenSession): void;
+  /** Called for each answer to a heartbeat (a pongMessage reply, which is no event, or a pong frame). */
+  onPong?(): void;
   /** Called for every frame: a string for text, bytes for binary. */
   onMessage(data: string | Uint8Array): void;
   /**
@@ -49,6 +62,8 @@ export interface ConnectionOutcome {
   readonly cause?: string;
   /** True when the server never answered our close and the socket was left behind. */
   readonly abandoned?: boolean;
+  /** True when it was recycled because a heartbeat went unanswered (pongTimeout). */
+  readonly pongTimedOut?: boolean;
 }
 
 /** How long a close waits for the server's answer when the agent stops. */
@@ -70,6 +85,8 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
   let opened = false;
   let messages = 0;
   let cause: string | undefined;
+  let heartbeats: Heartbeats | undefined;
+  let pongTimedOut = false;
 
   let ws: SocketLike;
   try {
@@ -92,9 +109,10 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
       ws.onerror =
       ws.onclose =
         null;
+    ws.onpong = null;
     life.abort();
     signal.removeEventListener("abort", onAbort);
-    resolve({ opened, messages, code, reason, cause, abandoned });
+    resolve({ opened, messages, code, reason, cause, abandoned, pongTimedOut });
   };
   /** When an unanswered close is given up on; a later, shorter wait (stopping) moves it up. */
   let giveUpAt = Infinity;
@@ -117,7 +135,22 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
 
   ws.onopen = (): void => {
     opened = true;
-    options.onOpen();
+    options.onOpen({ protocol: ws.protocol ?? "", extensions: ws.extensions ?? "" });
+    if (options.heartbeats) {
+      heartbeats = new Heartbeats(options.heartbeats, {
+        socket: ws,
+        clock,
+        signal: life.signal,
+        paused: () => pausedReading,
+        onAnswer: () => options.onPong?.(),
+        onTimeout: (why) => {
+          pongTimedOut = true;
+          close(why, 4000);
+        },
+        onNoPingFrames: () =>
+          options.log.warn("protocolPingInterval: this client cannot send ping frames: none sent"),
+      });
+    }
     for (const text of options.initMessages) ws.send(text);
     if (options.ping) void heartbeat(options.ping.message, options.ping.intervalMs);
     if (options.idleTimeoutMs > 0) void watchIdle(options.idleTimeoutMs);
@@ -126,6 +159,7 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
     if (finished) return;
     messages++;
     const data = event.data;
+    if (typeof data === "string" && heartbeats?.takesReply(data)) return; // a pong: no event
     options.onMessage(
       typeof data === "string" || data instanceof Uint8Array
         ? data
@@ -135,6 +169,7 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
     if (pressure?.paused && ws.pause && !pausedReading) {
       // The channels are full: stop reading, so TCP holds the server back.
       pausedReading = true;
+      heartbeats?.pausing();
       ws.pause();
       void pressure.whenResumed(life.signal).then(() => {
         pausedReading = false;
@@ -159,7 +194,10 @@ export function runConnection(options: ConnectionOptions): Promise<ConnectionOut
   async function heartbeat(text: string, intervalMs: number): Promise<void> {
     while (!life.signal.aborted) {
       await clock.sleep(intervalMs, life.signal);
-      if (!life.signal.aborted && ws.readyState === WebSocket.OPEN) ws.send(text);
+      if (!life.signal.aborted && ws.readyState === WebSocket.OPEN) {
+        ws.send(text);
+        heartbeats?.pingMessageSent();
+      }
     }
   }
 

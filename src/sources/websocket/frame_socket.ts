@@ -2,9 +2,10 @@
  * A WebSocket client of our own on `Deno.connect` / `Deno.connectTls`: it
  * reads the socket only while it is not paused, so a source whose channels
  * are full can stop reading and let TCP hold the server back. It speaks
- * RFC 6455 without extensions: the upgrade handshake with its checks
- * (`upgrade.ts`), masked client frames and a validating frame decoder
- * (`frames.ts`), pings answered, the close handshake.
+ * RFC 6455: the upgrade handshake with its checks (`upgrade.ts`), masked
+ * client frames and a validating frame decoder (`frames.ts`), pings
+ * answered and sent, the close handshake; subprotocols and, when offered,
+ * permessage-deflate (`permessage_deflate.ts`).
  *
  * @module
  */
@@ -19,7 +20,10 @@ import {
   OPCODE,
   ProtocolError,
 } from "./frames.ts";
-import type { OpenSocket, SocketLike } from "./socket.ts";
+import type { ProxySettings } from "./proxy.ts";
+import { openTunnel, startOriginTls } from "./proxy_tunnel.ts";
+import { MessageInflater } from "./permessage_deflate.ts";
+import type { OpenSocket, SessionOffer, SocketLike } from "./socket.ts";
 import {
   checkUpgradeResponse,
   headEnd,
@@ -61,6 +65,10 @@ export interface FrameSocketOptions {
   readonly clientCertificate?: ClientCertificate;
   /** The largest message accepted; a larger one closes the connection with 1009. */
   readonly maxMessageBytes: number;
+  /** Subprotocols and permessage-deflate to offer (inflated sizes count against maxMessageBytes). */
+  readonly offer?: SessionOffer;
+  /** The HTTP proxy to tunnel through for an endpoint (`proxy.ts`); none when undefined. */
+  readonly proxyFor?: (endpoint: URL) => ProxySettings | undefined;
 }
 
 /**
@@ -75,7 +83,13 @@ export class FrameSocket implements SocketLike {
   onmessage: ((event: { data: unknown }) => void) | null = null;
   onerror: ((event: { message?: string }) => void) | null = null;
   onclose: ((event: { code: number; reason: string }) => void) | null = null;
+  onpong: ((payload: Uint8Array) => void) | null = null;
   #state = CONNECTING;
+  #protocol = "";
+  #extensions = "";
+  /** Inflates compressed messages, when the server accepted permessage-deflate. */
+  #inflater: MessageInflater | undefined;
+  #serverNoContextTakeover = false;
   #conn: Deno.Conn | undefined;
   #writes: Promise<void> = Promise.resolve();
   #paused = false;
@@ -97,6 +111,22 @@ export class FrameSocket implements SocketLike {
 
   get readyState(): number {
     return this.#state;
+  }
+
+  /** The subprotocol the server chose ("" for none). */
+  get protocol(): string {
+    return this.#protocol;
+  }
+
+  /** The extensions the server accepted, as it wrote them ("" for none). */
+  get extensions(): string {
+    return this.#extensions;
+  }
+
+  /** Sends a ping frame (at most 125 bytes of payload). */
+  ping(payload: Uint8Array): void {
+    if (this.#state !== OPEN) return;
+    this.#write(encodeClientFrame(OPCODE.ping, payload));
   }
 
   /** True while reading is paused. */
@@ -151,11 +181,11 @@ export class FrameSocket implements SocketLike {
     let leftover: Uint8Array;
     try {
       const key = newKey();
-      const request = upgradeRequest(url, headers, key);
+      const request = upgradeRequest(url, headers, key, options.offer);
       this.#conn = await this.#connect(url, options);
       if (this.#closed) return this.#dropConnection();
       await writeAll(this.#conn, request);
-      leftover = await this.#readHandshake(this.#conn, key);
+      leftover = await this.#readHandshake(this.#conn, key, options.offer ?? {});
     } catch (err) {
       if (this.#closed) return this.#dropConnection();
       this.onerror?.({ message: errorMessage(err) });
@@ -165,7 +195,14 @@ export class FrameSocket implements SocketLike {
     if (this.#closed) return this.#dropConnection();
     this.#state = OPEN;
     this.onopen?.({});
-    const decoder = new FrameDecoder({ maxMessageBytes: options.maxMessageBytes });
+    const compressed = this.#extensions !== "";
+    const decoder = new FrameDecoder({ maxMessageBytes: options.maxMessageBytes, compressed });
+    if (compressed) {
+      this.#inflater = new MessageInflater({
+        maxMessageBytes: options.maxMessageBytes,
+        noContextTakeover: this.#serverNoContextTakeover,
+      });
+    }
     try {
       if (leftover.length > 0) this.#pending = await this.#decode(decoder, leftover);
       while (!this.#closed) {
@@ -218,7 +255,13 @@ export class FrameSocket implements SocketLike {
         await new Promise<void>((resolve) => this.#resume = resolve);
         continue;
       }
-      this.#handle(pending[i++]);
+      const message = pending[i++];
+      if (message.kind !== "deflated") {
+        this.#handle(message);
+        continue;
+      }
+      const inflated = await this.#inflater!.inflate(message.data, message.binary);
+      if (!this.#closed) this.#handle(inflated);
     }
     this.#pending = [];
     while (this.#paused && !this.#closed) {
@@ -240,6 +283,7 @@ export class FrameSocket implements SocketLike {
         this.#write(encodeClientFrame(OPCODE.pong, message.payload));
         return;
       case "pong":
+        this.onpong?.(message.payload);
         return;
       case "close":
         if (!this.#closeSent) this.#sendClose(message.code ?? 1000, "");
@@ -251,6 +295,16 @@ export class FrameSocket implements SocketLike {
     const hostname = url.hostname.replace(/^\[|\]$/g, "");
     const secure = url.protocol === "wss:";
     const port = url.port ? Number(url.port) : secure ? 443 : 80;
+    const proxy = options.proxyFor?.(url);
+    if (proxy !== undefined) {
+      const tunnel = await openTunnel(proxy, { hostname, port }, this.#abort.signal);
+      if (!secure) return tunnel;
+      return await startOriginTls(tunnel, hostname, {
+        caCerts: options.caCerts,
+        cert: options.clientCertificate?.certChainPem,
+        key: options.clientCertificate?.keyPem,
+      }, this.#abort.signal);
+    }
     if (!secure) return await Deno.connect({ hostname, port, signal: this.#abort.signal });
     // Deno.connectTls takes no signal: a close meanwhile stops waiting for it,
     // and a connection that arrives late is closed.
@@ -276,7 +330,7 @@ export class FrameSocket implements SocketLike {
   }
 
   /** Reads the upgrade response and checks it; returns the bytes read past it. */
-  async #readHandshake(conn: Deno.Conn, key: string): Promise<Uint8Array> {
+  async #readHandshake(conn: Deno.Conn, key: string, offer: SessionOffer): Promise<Uint8Array> {
     let buffered: Uint8Array = new Uint8Array(0);
     while (true) {
       const chunk = new Uint8Array(4096);
@@ -290,8 +344,11 @@ export class FrameSocket implements SocketLike {
         }
         continue;
       }
-      const outcome = await checkUpgradeResponse(buffered.subarray(0, end), key);
+      const outcome = await checkUpgradeResponse(buffered.subarray(0, end), key, offer);
       if (!outcome.ok) throw new Error(outcome.reason);
+      this.#protocol = outcome.protocol ?? "";
+      this.#extensions = outcome.deflate ? outcome.extensions ?? "" : "";
+      this.#serverNoContextTakeover = outcome.deflate?.serverNoContextTakeover ?? false;
       return buffered.subarray(end);
     }
   }
@@ -319,6 +376,7 @@ export class FrameSocket implements SocketLike {
     if (this.#closed) return;
     this.#closed = true;
     this.#state = CLOSED;
+    this.#inflater?.close();
     this.resume();
     if (code === 1006) this.#dropConnection();
     else void this.#writes.finally(() => this.#dropConnection());

@@ -13,6 +13,8 @@ export const OPCODE = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, 
 export type Message =
   | { readonly kind: "text"; readonly text: string }
   | { readonly kind: "binary"; readonly data: Uint8Array }
+  /** A permessage-deflate message (RSV1 set), all fragments joined, still compressed. */
+  | { readonly kind: "deflated"; readonly binary: boolean; readonly data: Uint8Array }
   | { readonly kind: "ping"; readonly payload: Uint8Array }
   | { readonly kind: "pong"; readonly payload: Uint8Array }
   | { readonly kind: "close"; readonly code?: number; readonly reason: string };
@@ -41,6 +43,8 @@ export class ProtocolError extends Error {
 export interface FrameDecoderOptions {
   /** The largest message accepted (the sum of its fragments), bytes; a larger one fails with 1009. */
   readonly maxMessageBytes: number;
+  /** permessage-deflate was negotiated: RSV1 marks a compressed message. @default false */
+  readonly compressed?: boolean;
 }
 
 const PROTOCOL = 1002;
@@ -157,6 +161,9 @@ export class FrameDecoder {
   #texts: string[] = [];
   #parts: Uint8Array[] = [];
   #done = false;
+  readonly #compressedAllowed: boolean;
+  /** Whether the data message in progress is compressed (RSV1 on its first frame). */
+  #compressed = false;
 
   /** A decoder for one connection. */
   constructor(options: FrameDecoderOptions) {
@@ -165,6 +172,7 @@ export class FrameDecoder {
       throw new RangeError(`Invalid maxMessageBytes "${max}": expected a positive whole number`);
     }
     this.#maxMessageBytes = max;
+    this.#compressedAllowed = options.compressed ?? false;
   }
 
   /** The messages completed by `chunk`, in order; throws ProtocolError on a violation. */
@@ -231,7 +239,16 @@ export class FrameDecoder {
 
   /** Checks the first two header bytes against the state. */
   #checkStart(b0: number, b1: number): void {
-    if ((b0 & 0x70) !== 0) {
+    if (this.#compressedAllowed && (b0 & 0x70) === 0x40) {
+      const op = b0 & 0x0f;
+      if (op !== 1 && op !== 2) {
+        throw violation(
+          `The server sent a ${
+            NAMES[op] ?? `opcode ${op}`
+          } frame with RSV1 set (only the first frame of a message marks it compressed, RFC 7692 section 6.1)`,
+        );
+      }
+    } else if ((b0 & 0x70) !== 0) {
       const bits = [0x40, 0x20, 0x10].flatMap((bit, i) => (b0 & bit) !== 0 ? [`RSV${i + 1}`] : []);
       const set = bits.join(", ");
       throw violation(
@@ -297,10 +314,13 @@ export class FrameDecoder {
       const unfragmented = opcode !== 0 && b0 >= 0x80;
       const total = opcode === 0 ? this.#messageBytes + length : length;
       if (total > this.#maxMessageBytes) throw this.#tooBig(total, unfragmented);
+      if (opcode !== 0) this.#compressed = (b0 & 0x40) !== 0;
       if (unfragmented && complete) {
         const payload = chunk.subarray(at, at + length);
         out.push(
-          opcode === 1
+          this.#compressed
+            ? { kind: "deflated", binary: opcode === 2, data: payload }
+            : opcode === 1
             ? { kind: "text", text: this.#decodeWhole(payload, "text message") }
             : { kind: "binary", data: payload },
         );
@@ -340,7 +360,12 @@ export class FrameDecoder {
 
   /** Adds a piece to the data message in progress; `last` completes it. */
   #dataPiece(piece: Uint8Array, last: boolean, out: Message[]): void {
-    if (this.#messageOpcode === 1) {
+    if (this.#compressed) {
+      if (piece.length > 0) this.#parts.push(piece);
+      if (last) {
+        out.push({ kind: "deflated", binary: this.#messageOpcode === 2, data: this.#joinParts() });
+      }
+    } else if (this.#messageOpcode === 1) {
       let text: string;
       try {
         text = last ? this.#stream.decode(piece) : this.#stream.decode(piece, STREAM);
@@ -358,6 +383,7 @@ export class FrameDecoder {
     }
     if (last) {
       this.#messageOpcode = 0;
+      this.#compressed = false;
       this.#messageBytes = 0;
       this.#texts = [];
       this.#parts = [];

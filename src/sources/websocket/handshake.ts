@@ -2,10 +2,10 @@ import type { RawProperties } from "../../api/properties.ts";
 
 /** Matches `cookie.ID.name` and `cookie.ID.value`. */
 export const COOKIE_PROPERTY = /^cookie\.([^.]+)\.(name|value)$/;
-/** Matches `header.NAME`. */
-export const HEADER_PROPERTY = /^header\.(.+)$/;
-/** Matches `initMessage.ID`. */
-export const INIT_MESSAGE_PROPERTY = /^initMessage\.([^.]+)$/;
+/** Matches `header.NAME` (not `header.NAME.command`, see credentials.ts). */
+export const HEADER_PROPERTY = /^header\.(?!.*\.command$)(.+)$/;
+/** Matches `initMessage.ID` (not `initMessage.command`, see credentials.ts). */
+export const INIT_MESSAGE_PROPERTY = /^initMessage\.(?!command$)([^.]+)$/;
 
 /** A cookie ID listed in `cookies` without its name or value. */
 export interface MissingCookiePart {

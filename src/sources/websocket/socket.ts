@@ -20,6 +20,22 @@ export interface SocketLike {
   resume?(): void;
   /** Drops the TCP connection at once (our client only). */
   terminate?(): void;
+  /** Sends an RFC 6455 ping frame (our client, and the npm `ws` client). */
+  ping?(payload: Uint8Array): void;
+  /** Called with each pong frame's payload, where ping() exists. */
+  onpong?: ((payload: Uint8Array) => void) | null;
+  /** The subprotocol the server chose ("" for none), once open. */
+  readonly protocol?: string;
+  /** The extensions the server accepted (`permessage-deflate; …`, "" for none), once open. */
+  readonly extensions?: string;
+}
+
+/** What a socket offers in its handshake beyond RFC 6455 itself. */
+export interface SessionOffer {
+  /** Sent in Sec-WebSocket-Protocol; the server must choose one. @default none */
+  readonly subprotocols?: readonly string[];
+  /** Offer permessage-deflate. @default false */
+  readonly deflate?: boolean;
 }
 
 /** Opens one socket to `url` with the handshake headers. */
@@ -31,8 +47,17 @@ interface WsClientOptions {
   rejectUnauthorized: boolean;
   cert?: string;
   key?: string;
+  perMessageDeflate: boolean;
 }
-type WsClientConstructor = new (url: string, options: WsClientOptions) => SocketLike;
+/** The npm `ws` client as used here: SocketLike plus its pong event. */
+type WsClient = SocketLike & {
+  on(event: "pong", listener: (data: Uint8Array) => void): void;
+};
+type WsClientConstructor = new (
+  url: string,
+  protocols: string[],
+  options: WsClientOptions,
+) => WsClient;
 
 /**
  * The npm `ws` client over `node:tls` with certificate verification off for
@@ -42,14 +67,20 @@ type WsClientConstructor = new (url: string, options: WsClientOptions) => Socket
 export async function unverifiedSocket(
   maxMessageBytes: number,
   clientCertificate?: ClientCertificate,
+  offer: SessionOffer = {},
 ): Promise<OpenSocket> {
   const Client = (await import("ws")).default as unknown as WsClientConstructor;
-  return (url, headers) =>
-    new Client(url, {
+  return (url, headers) => {
+    // maxPayload applies to the inflated size of a compressed message too.
+    const client = new Client(url, [...(offer.subprotocols ?? [])], {
       headers: Object.fromEntries(headers),
       maxPayload: maxMessageBytes,
       rejectUnauthorized: false,
       cert: clientCertificate?.certChainPem,
       key: clientCertificate?.keyPem,
+      perMessageDeflate: offer.deflate ?? false,
     });
+    client.on("pong", (data) => client.onpong?.(new Uint8Array(data)));
+    return client;
+  };
 }

@@ -18,7 +18,10 @@ import { KeyStoreError } from "../../tls/keystore_error.ts";
 import { redactUrl } from "../../util/redact.ts";
 import { loadTlsMaterial, type TlsMaterial, type TlsSettings } from "./tls_material.ts";
 import { headerProblem } from "./upgrade.ts";
+import { checkConnectSettings, CONNECT_PATTERNS } from "./connect_checks.ts";
+import { splitEndpoints } from "./endpoints.ts";
 import { MAX_MESSAGE_BYTES, MAX_MESSAGE_BYTES_LIMIT } from "./frame_socket.ts";
+import { checkSessionSettings, SESSION_PROPERTIES } from "./session_spec.ts";
 import {
   COOKIE_PROPERTY,
   cookieHeader,
@@ -32,8 +35,11 @@ export const WEBSOCKET_PROPERTIES = {
   endpoint: url({
     required: true,
     schemes: ["ws", "wss"],
+    several: true,
     hint: "use ws://host:port/path or wss://host/path",
-    doc: "`ws://` or `wss://` URL (shown without user info and query values)",
+    doc: "`ws://` or `wss://` URL (shown without user info and query values); several URLs " +
+      "separated by spaces are tried in turn after a failure, back to the first after a " +
+      "healthy connection",
   }),
   sslEnabled: boolean({
     default: false,
@@ -104,6 +110,18 @@ export const WEBSOCKET_PROPERTIES = {
     above: 0,
     doc: "Seconds one connection attempt may take",
   }),
+  proxy: secret({
+    defaultText: "HTTPS_PROXY / HTTP_PROXY",
+    doc: "HTTP proxy `http://[user:password@]host:port` tunnelled through with CONNECT; " +
+      "`none` turns off the environment's `HTTPS_PROXY` (wss) / `HTTP_PROXY` (ws) / `NO_PROXY`",
+  }),
+  commandTimeout: duration({
+    unit: "s",
+    fractions: true,
+    default: 10,
+    above: 0,
+    doc: "Seconds a credential command (`….command`) may run before it is killed",
+  }),
   backlogCapacity: int({
     default: 10000,
     min: 1,
@@ -117,6 +135,7 @@ export const WEBSOCKET_PROPERTIES = {
       "newest events, counted and logged (`trustAllCerts` connections may still drop a few " +
       "frames already read when they pause)",
   }),
+  ...SESSION_PROPERTIES,
 } as const;
 
 /** The WebSocket source's patterned properties. */
@@ -145,6 +164,7 @@ export const WEBSOCKET_PATTERNS: readonly PatternDecl[] = [
     kind: "secret",
     doc: "A text listed in `initMessages`",
   },
+  ...CONNECT_PATTERNS,
 ];
 
 /** What the WebSocket source's checks read. */
@@ -153,16 +173,17 @@ type WebSocketProps = CheckedProperties<typeof WEBSOCKET_PROPERTIES>;
 /** Cross-property rules of the WebSocket source. */
 export function checkWebSocketSettings(settings: WebSocketProps, report: Reporter): void {
   const endpoint = settings.get("endpoint");
-  const protocol = endpoint === undefined ? undefined : new URL(endpoint).protocol;
+  const protocols = new Set(splitEndpoints(endpoint ?? "").map((u) => new URL(u).protocol));
+  const protocol = endpoint === undefined ? undefined : protocols.has("wss:") ? "wss:" : "ws:";
   const ssl = settings.get("sslEnabled");
   if (settings.has("sslEnabled") && ssl !== undefined) {
-    if (ssl && protocol === "ws:") {
+    if (ssl && protocols.has("ws:")) {
       report({
         property: "sslEnabled",
         message: "sslEnabled=true with a ws:// endpoint",
         hint: "use a wss:// endpoint for TLS",
       });
-    } else if (!ssl && protocol === "wss:") {
+    } else if (!ssl && protocols.has("wss:")) {
       report({
         property: "sslEnabled",
         message: "sslEnabled=false with a wss:// endpoint",
@@ -211,7 +232,7 @@ export function checkWebSocketSettings(settings: WebSocketProps, report: Reporte
   }
   const messageIds = settings.get("initMessages") ?? [];
   for (const id of messageIds) {
-    if (!settings.has(`initMessage.${id}`)) {
+    if (!settings.has(`initMessage.${id}`) && !settings.has(`initMessage.${id}.command`)) {
       report({
         property: "initMessages",
         message: `initMessages lists "${id}" but initMessage.${id} is not set`,
@@ -230,6 +251,17 @@ export function checkWebSocketSettings(settings: WebSocketProps, report: Reporte
     }
   }
   checkHandshakeHeaders(settings, report);
+  checkSessionSettings(settings, report);
+  checkConnectSettings(
+    {
+      endpoint,
+      proxy: settings.get("proxy"),
+      trustAllCerts: settings.get("trustAllCerts"),
+      initMessages: settings.get("initMessages"),
+    },
+    settings,
+    report,
+  );
   if (endpoint !== undefined && endpoint.includes("#")) {
     report({
       property: "endpoint",
@@ -309,7 +341,9 @@ export function prepareTls(
   config: TlsSettings & { readonly endpoint: string },
   props: RawProperties,
 ): TlsMaterial {
-  if (!config.endpoint.startsWith("wss:")) return { caCertsPem: [], trustAll: false };
+  if (!splitEndpoints(config.endpoint).some((url) => url.startsWith("wss:"))) {
+    return { caCertsPem: [], trustAll: false };
+  }
   // A password that did not resolve (an unset ${env:…}) is reported on its own line.
   if (props.has("keyStorePass") && config.keyStorePass === undefined) {
     return { caCertsPem: [], trustAll: config.trustAllCerts };

@@ -7,6 +7,8 @@
  * @module
  */
 import { peerText } from "../../util/peer_text.ts";
+import { DEFLATE_OFFER, deflateAnswer, type DeflateParameters } from "./permessage_deflate.ts";
+import { chosenSubprotocol, subprotocolOffer } from "./subprotocols.ts";
 
 /** The GUID RFC 6455 appends to the key before hashing it. */
 const ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -43,9 +45,25 @@ const OWS = /^[ \t]+|[ \t]+$/g;
 /** The longest response head the client reads before giving up, in bytes. */
 export const MAX_RESPONSE_HEAD = 16384;
 
+/** What the client offers beyond RFC 6455 itself: subprotocols, permessage-deflate. */
+export interface UpgradeOffer {
+  /** Sent in Sec-WebSocket-Protocol; the server must choose one. @default none */
+  readonly subprotocols?: readonly string[];
+  /** Offer permessage-deflate (RFC 7692). @default false */
+  readonly deflate?: boolean;
+}
+
 /** The result of checking the server's response head. */
 export type UpgradeOutcome =
-  | { readonly ok: true }
+  | {
+    readonly ok: true;
+    /** The subprotocol chosen; "" without an offer. */
+    readonly protocol?: string;
+    /** The Sec-WebSocket-Extensions answer as sent ("" for none). */
+    readonly extensions?: string;
+    /** The permessage-deflate parameters, when the server accepted it. */
+    readonly deflate?: DeflateParameters;
+  }
   | { readonly ok: false; readonly status?: number; readonly reason: string };
 
 /** A fresh Sec-WebSocket-Key: 16 random bytes in base64. */
@@ -73,6 +91,7 @@ export function upgradeRequest(
   url: URL,
   headers: readonly (readonly [string, string])[],
   key: string,
+  offer: UpgradeOffer = {},
 ): Uint8Array {
   const defaultPort = DEFAULT_PORTS[url.protocol];
   if (defaultPort === undefined) {
@@ -94,6 +113,9 @@ export function upgradeRequest(
     `Sec-WebSocket-Key: ${key}`,
     "Sec-WebSocket-Version: 13",
   ];
+  const protocols = subprotocolOffer(offer.subprotocols ?? []);
+  if (protocols !== undefined) lines.push(`Sec-WebSocket-Protocol: ${protocols}`);
+  if (offer.deflate) lines.push(`Sec-WebSocket-Extensions: ${DEFLATE_OFFER}`);
   for (const [name, value] of headers) {
     _checkHeader(name, value);
     lines.push(`${name}: ${value}`);
@@ -120,6 +142,7 @@ export function headEnd(buffer: Uint8Array): number {
 export async function checkUpgradeResponse(
   head: Uint8Array,
   key: string,
+  offer: UpgradeOffer = {},
 ): Promise<UpgradeOutcome> {
   const end = headEnd(head);
   if (end > MAX_RESPONSE_HEAD || (end < 0 && head.length > MAX_RESPONSE_HEAD)) {
@@ -144,7 +167,7 @@ export async function checkUpgradeResponse(
   if (status !== 101) return _fail(`Unexpected server response: ${code}${statusText}`, status);
   const fields = _parseFields(lines.slice(1));
   if (typeof fields === "string") return _fail(fields, status);
-  return _checkFields(fields, await acceptFor(key), status);
+  return _checkFields(fields, await acceptFor(key), status, offer);
 }
 
 /** The handshake checks on the headers of a 101 answer. */
@@ -152,6 +175,7 @@ function _checkFields(
   fields: ReadonlyMap<string, string>,
   accept: string,
   status: number,
+  offer: UpgradeOffer,
 ): UpgradeOutcome {
   const upgrade = fields.get("upgrade");
   if (upgrade === undefined) {
@@ -195,22 +219,26 @@ function _checkFields(
     );
   }
   const extensions = _list(fields.get("sec-websocket-extensions") ?? "");
-  if (extensions.length > 0) {
+  let deflate: DeflateParameters | undefined;
+  if (offer.deflate) {
+    const answer = deflateAnswer(extensions);
+    if ("reason" in answer) return _fail(answer.reason, status);
+    deflate = answer.accepted;
+  } else if (extensions.length > 0) {
     return _fail(
       `The server chose the extension "${peerText(extensions.join(", "))}", ` +
         "which the client did not ask for (RFC 6455 section 4.1)",
       status,
     );
   }
-  const protocols = _list(fields.get("sec-websocket-protocol") ?? "");
-  if (protocols.length > 0) {
-    return _fail(
-      `The server chose the subprotocol "${peerText(protocols.join(", "))}", ` +
-        "which the client did not ask for (RFC 6455 section 4.1)",
-      status,
-    );
-  }
-  return { ok: true };
+  const choice = chosenSubprotocol(offer.subprotocols ?? [], fields.get("sec-websocket-protocol"));
+  if (!choice.ok) return _fail(choice.reason, status);
+  return {
+    ok: true,
+    ...(choice.protocol !== "" ? { protocol: choice.protocol } : {}),
+    ...(extensions.length > 0 ? { extensions: extensions.join(", ") } : {}),
+    ...(deflate !== undefined ? { deflate } : {}),
+  };
 }
 
 /**
