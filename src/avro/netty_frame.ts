@@ -36,17 +36,37 @@ export interface FrameDecoderOptions {
   readonly maxFrameBytes?: number;
 }
 
+/** Where the decoder is in the frame at the head of the stream. */
+type DecodeState =
+  | { readonly at: "head" }
+  | {
+    readonly at: "length" | "data";
+    readonly serial: number;
+    readonly count: number;
+    /** The non-empty buffers complete so far. */
+    readonly parts: Uint8Array[];
+    /** How many buffers were read, empty ones included. */
+    done: number;
+    /** Bytes of the frame so far, each buffer's length field included. */
+    total: number;
+    /** The length of the buffer being read (at "data"). */
+    length: number;
+  };
+
 /**
  * Turns a byte stream into frames: push what the socket read, take the
  * frames it completed. Throws FrameError on a negative count or length or
- * a frame beyond `maxFrameBytes`.
+ * a frame beyond `maxFrameBytes` (its buffers and their length fields
+ * together). Each byte is looked at once, however the peer splits a frame
+ * into buffers and the socket splits it into reads.
  */
 export class FrameDecoder {
   readonly #max: number;
+  /** Bytes pushed and not yet read; the first from `#offset`. */
   #chunks: Uint8Array[] = [];
+  #offset = 0;
   #buffered = 0;
-  /** Bytes the frame at the head needs before it can be complete. */
-  #need = 8;
+  #state: DecodeState = { at: "head" };
 
   /** A decoder with `options`' limits. */
   constructor(options: FrameDecoderOptions = {}) {
@@ -55,7 +75,7 @@ export class FrameDecoder {
 
   /** Bytes held that do not make a whole frame yet. */
   get pending(): number {
-    return this.#buffered;
+    return this.#buffered + (this.#state.at === "head" ? 0 : this.#state.total);
   }
 
   /** Adds `bytes` and returns the frames now complete, in order. */
@@ -65,55 +85,74 @@ export class FrameDecoder {
       this.#buffered += bytes.length;
     }
     const frames: NettyFrame[] = [];
-    if (this.#buffered < this.#need) return frames;
-    let data = this.#chunks.length === 1 ? this.#chunks[0] : concatBytes(this.#chunks);
-    let offset = 0;
     for (;;) {
-      const next = this.#next(data, offset);
-      if ("need" in next) {
-        this.#need = next.need;
-        break;
+      const state = this.#state;
+      if (state.at === "head") {
+        if (this.#buffered < 8) break;
+        const head = new DataView(this.#read(8).buffer);
+        const serial = head.getInt32(0);
+        const count = head.getInt32(4);
+        if (count < 0 || count > this.#max / 4) {
+          throw new FrameError(`Invalid frame: ${count} buffers`);
+        }
+        if (count === 0) frames.push({ serial, payload: new Uint8Array(0) });
+        else {
+          this.#state = { at: "length", serial, count, parts: [], done: 0, total: 0, length: 0 };
+        }
+      } else if (state.at === "length") {
+        if (this.#buffered < 4) break;
+        const length = new DataView(this.#read(4).buffer).getInt32(0);
+        if (length < 0) throw new FrameError(`Invalid frame: a buffer of ${length} bytes`);
+        state.total += 4 + length;
+        if (state.total > this.#max) {
+          throw new FrameError(`Frame of more than ${this.#max} bytes refused`);
+        }
+        state.length = length;
+        this.#state = { ...state, at: "data" };
+      } else {
+        if (this.#buffered < state.length) break;
+        if (state.length > 0) state.parts.push(this.#read(state.length));
+        state.done++;
+        if (state.done === state.count) {
+          const payload = state.parts.length === 1 ? state.parts[0] : concatBytes(state.parts);
+          frames.push({ serial: state.serial, payload });
+          this.#state = { at: "head" };
+        } else {
+          this.#state = { ...state, at: "length" };
+        }
       }
-      frames.push(next.frame);
-      offset = next.end;
     }
-    data = data.subarray(offset);
-    this.#chunks = data.length > 0 ? [data] : [];
-    this.#buffered = data.length;
     return frames;
   }
 
-  /** The frame at `start`, or how many bytes from `start` it needs at least. */
-  #next(
-    data: Uint8Array,
-    start: number,
-  ): { frame: NettyFrame; end: number } | { need: number } {
-    if (data.length - start < 8) return { need: 8 };
-    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    const serial = view.getInt32(start);
-    const count = view.getInt32(start + 4);
-    if (count < 0 || count > this.#max / 4) {
-      throw new FrameError(`Invalid frame: ${count} buffers`);
-    }
-    let at = start + 8;
-    let total = 0;
-    const parts: [number, number][] = [];
-    for (let i = 0; i < count; i++) {
-      if (data.length - at < 4) return { need: at + 4 - start };
-      const length = view.getInt32(at);
-      if (length < 0) throw new FrameError(`Invalid frame: a buffer of ${length} bytes`);
-      total += length;
-      if (total > this.#max) {
-        throw new FrameError(`Frame of more than ${this.#max} bytes refused`);
+  /** The next `n` buffered bytes, copied. */
+  #read(n: number): Uint8Array {
+    this.#buffered -= n;
+    const first = this.#chunks[0];
+    if (first.length - this.#offset >= n) {
+      // A copy (not `slice`, which is a view on a node Buffer such as zlib's output).
+      const out = new Uint8Array(n);
+      out.set(first.subarray(this.#offset, this.#offset + n));
+      this.#offset += n;
+      if (this.#offset === first.length) {
+        this.#chunks.shift();
+        this.#offset = 0;
       }
-      at += 4;
-      if (data.length - at < length) return { need: at + length - start };
-      parts.push([at, length]);
-      at += length;
+      return out;
     }
-    const payload = parts.length === 1
-      ? data.slice(parts[0][0], parts[0][0] + parts[0][1])
-      : concatBytes(parts.map(([from, length]) => data.subarray(from, from + length)));
-    return { frame: { serial, payload }, end: at };
+    const out = new Uint8Array(n);
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.#chunks[0];
+      const take = Math.min(n - filled, chunk.length - this.#offset);
+      out.set(chunk.subarray(this.#offset, this.#offset + take), filled);
+      filled += take;
+      this.#offset += take;
+      if (this.#offset === chunk.length) {
+        this.#chunks.shift();
+        this.#offset = 0;
+      }
+    }
+    return out;
   }
 }

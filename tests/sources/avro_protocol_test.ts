@@ -156,3 +156,34 @@ Deno.test("ipFilterRules: a rule not shaped allow|deny:ip|name:PATTERN is refuse
     throws(() => parseIpFilterRules(bad), /Invalid ipFilter rule/, bad);
   }
 });
+
+Deno.test("a frame of many buffers, empty ones among them, decodes from reads of any size", () => {
+  // Java's NettyTransceiver splits a frame into 8 KiB buffers; a peer may send empty ones.
+  const lengths = Array.from({ length: 1000 }, (_, i) => (i % 7 === 0 ? 0 : 1 + (i % 300)));
+  const size = 8 + lengths.reduce((n, l) => n + 4 + l, 0);
+  const bytes = new Uint8Array(size);
+  const view = new DataView(bytes.buffer);
+  view.setInt32(0, 42);
+  view.setInt32(4, lengths.length);
+  const expected: number[] = [];
+  let at = 8;
+  for (const [i, length] of lengths.entries()) {
+    view.setInt32(at, length);
+    for (let j = 0; j < length; j++) {
+      bytes[at + 4 + j] = (i + j) & 0xff;
+      expected.push((i + j) & 0xff);
+    }
+    at += 4 + length;
+  }
+  for (const step of [1, 3, 4096, 65536]) {
+    const decoder = new FrameDecoder();
+    const frames = [];
+    for (let from = 0; from < bytes.length; from += step) {
+      frames.push(...decoder.push(bytes.subarray(from, from + step)));
+    }
+    equal(frames.length, 1, `step ${step}`);
+    equal(frames[0].serial, 42);
+    deepStrictEqual([...frames[0].payload], expected, `step ${step}`);
+    equal(decoder.pending, 0);
+  }
+});

@@ -2,7 +2,8 @@ import { deepStrictEqual, match, ok, strictEqual, throws } from "node:assert/str
 import { loadAgentConfig } from "../../src/config/agent_config.ts";
 import { ConfigError, type ConfigIssue } from "../../src/config/diagnostics.ts";
 import { builtinRegistry } from "../../src/registry.ts";
-import { splitCommand } from "../../src/sources/websocket/credential_command.ts";
+import { runCommand, splitCommand } from "../../src/sources/websocket/credential_command.ts";
+import { SILENT_LOG } from "../../src/api/log.ts";
 import { REPO_ROOT, runCli, TASK_PERMISSIONS, withTempDir } from "../support/cli.ts";
 import { eventually, sourceHarness } from "../support/websocket_harness.ts";
 import { WsTestServer } from "../support/ws_test_server.ts";
@@ -251,5 +252,37 @@ Deno.test("check masks the commands, and warns when the agent may not run them",
       match(stderr, /cannot run commands without --allow-run/);
       ok(!stderr.includes("hunter2"));
     });
+  });
+});
+
+Deno.test("runCommand kills what the command started on a timeout, and refuses runaway output", async (t) => {
+  await t.step("a pipeline under sh -c dies with it", async () => {
+    await withTempDir(async (dir) => {
+      const pidFile = `${dir}/grandchild.pid`;
+      const argv = ["sh", "-c", `sleep 300 & echo $! > '${pidFile}'; wait`];
+      const options = { timeoutMs: 500, log: SILENT_LOG, property: "header.X.command" };
+      await runCommand(argv, options).then(
+        () => ok(false, "expected a timeout"),
+        (err) => match(String(err), /did not finish within 0.5 s/),
+      );
+      const pid = Number((await Deno.readTextFile(pidFile)).trim());
+      await eventually(() => {
+        try {
+          Deno.kill(pid, "SIGCONT"); // signal 0 is not offered: a harmless signal probes it
+          return false;
+        } catch {
+          return true; // gone
+        }
+      }, "the command's own child is killed too");
+    });
+  });
+
+  await t.step("more than 64 KiB of output is a failed attempt", async () => {
+    const argv = ["sh", "-c", "head -c 1000000 /dev/zero | tr '\\0' a"];
+    const options = { timeoutMs: 10_000, log: SILENT_LOG, property: "initMessage.command" };
+    await runCommand(argv, options).then(
+      () => ok(false, "expected a refusal"),
+      (err) => match(String(err), /printed more than 64 KiB/),
+    );
   });
 });

@@ -146,6 +146,21 @@ Deno.test("MessageInflater stops a zip bomb at the limit without inflating it wh
   ok(grown < 128, `memory grew by ${grown.toFixed(0)} MiB: the message was inflated whole`);
 });
 
+Deno.test("MessageInflater reads on after a message that ends with a final deflate block", async () => {
+  // RFC 7692 section 7.2.3.3 lets a server end a message with BFINAL = 1, as
+  // deflateRawSync does: that ends the zlib stream, and the next message must
+  // not come out empty.
+  const inflater = new MessageInflater({ maxMessageBytes: 1024, noContextTakeover: false });
+  try {
+    for (const text of ["hello hello hello", "second message", "third"]) {
+      const compressed = new Uint8Array(zlib.deflateRawSync(new TextEncoder().encode(text)));
+      deepStrictEqual(await inflater.inflate(compressed, false), { kind: "text", text });
+    }
+  } finally {
+    inflater.close();
+  }
+});
+
 Deno.test("MessageInflater refuses data that does not inflate with 1007", async () => {
   const inflater = new MessageInflater({ maxMessageBytes: 1024, noContextTakeover: false });
   try {

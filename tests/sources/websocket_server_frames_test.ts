@@ -3,6 +3,7 @@ import {
   ClientFrameDecoder,
   closeFrame,
   FrameError,
+  MAX_FRAGMENTS,
   OPCODE,
   serverFrame,
 } from "../../src/sources/websocket_server/client_frames.ts";
@@ -84,6 +85,25 @@ Deno.test("client frame decoder enforces the message limit over all fragments", 
     (e: unknown) => e instanceof FrameError && e.code === 1009,
   );
   deepStrictEqual(decoder.push(clientFrame(OPCODE.text, "after")), [], "nothing after an error");
+});
+
+Deno.test("client frame decoder holds nothing for empty fragments and caps a message's fragments", () => {
+  const decoder = new ClientFrameDecoder(1_000_000);
+  const empty = clientFrame(OPCODE.continuation, new Uint8Array(0), false);
+  deepStrictEqual(decoder.push(clientFrame(OPCODE.text, "a", false)), []);
+  for (let i = 0; i < 20_000; i++) deepStrictEqual(decoder.push(empty), []);
+  equal(decoder.buffered, 1, "20,000 empty fragments hold no memory");
+  deepStrictEqual(decoder.push(clientFrame(OPCODE.continuation, "b")), [
+    { kind: "text", text: "ab", bytes: 2 },
+  ]);
+  const tiny = clientFrame(OPCODE.continuation, "x", false);
+  decoder.push(clientFrame(OPCODE.text, "x", false));
+  throws(
+    () => {
+      for (let i = 0; i < MAX_FRAGMENTS; i++) decoder.push(tiny);
+    },
+    (e: unknown) => e instanceof FrameError && e.code === 1009 && /fragments/.test(e.message),
+  );
 });
 
 Deno.test("client frame decoder refuses what RFC 6455 forbids a client", async (t) => {

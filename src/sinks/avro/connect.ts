@@ -39,34 +39,62 @@ async function rawStream(options: ConnectOptions, signal: AbortSignal): Promise<
     conn.setNoDelay(true);
     return connStream(conn);
   }
-  if (options.tls.trustAll) return await trustAllStream(hostname, port);
+  if (options.tls.trustAll) return await trustAllStream(hostname, port, signal);
   const conn = await Deno.connectTls({
     hostname,
     port,
     caCerts: options.tls.caCerts.length > 0 ? [...options.tls.caCerts] : undefined,
   });
+  // A peer that accepts TCP and never finishes the handshake: the timeout closes it.
+  const onAbort = (): void => closeQuietly(conn);
+  if (signal.aborted) onAbort();
+  signal.addEventListener("abort", onAbort, { once: true });
   try {
     await conn.handshake();
   } catch (err) {
-    conn.close();
+    closeQuietly(conn);
     throw err;
+  } finally {
+    signal.removeEventListener("abort", onAbort);
   }
   return connStream(conn);
 }
 
-function trustAllStream(hostname: string, port: number): Promise<ByteStream> {
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch {
+    // already closed
+  }
+}
+
+function trustAllStream(
+  hostname: string,
+  port: number,
+  signal: AbortSignal,
+): Promise<ByteStream> {
   return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      socket.destroy();
+      reject(new Error("timed out"));
+    };
     const socket = tls.connect({
       host: hostname,
       port,
       servername: /^[\d.]+$|:/.test(hostname) ? undefined : hostname,
       rejectUnauthorized: false,
     }, () => {
+      signal.removeEventListener("abort", onAbort);
       socket.off("error", reject);
       socket.setNoDelay(true);
       resolve(socketStream(socket));
     });
-    socket.once("error", reject);
+    socket.once("error", (err) => {
+      signal.removeEventListener("abort", onAbort);
+      reject(err);
+    });
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
   });
 }
 

@@ -95,6 +95,8 @@ export async function runCommand(
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
+      // Its own process group, so that a timeout kills what it started too (`sh -c 'a | b'`).
+      detached: true,
     }).spawn();
   } catch (err) {
     const message = err instanceof Deno.errors.NotCapable || /--allow-run/.test(String(err))
@@ -105,9 +107,13 @@ export async function runCommand(
   let timedOut = false;
   const kill = (): void => {
     try {
-      child.kill("SIGKILL");
+      Deno.kill(-child.pid, "SIGKILL");
     } catch {
-      // Exited already.
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Exited already.
+      }
     }
   };
   const timer = setTimeout(() => {
@@ -116,9 +122,15 @@ export async function runCommand(
   }, options.timeoutMs);
   options.signal?.addEventListener("abort", kill, { once: true });
   try {
+    let tooLong = false;
+    const overflow = (): void => {
+      tooLong = true;
+      kill();
+    };
+    const gaveUp = (): boolean => timedOut || tooLong || options.signal?.aborted === true;
     const [stdout, stderr, status] = await Promise.all([
-      _readAll(child.stdout, () => timedOut || options.signal?.aborted === true),
-      _readAll(child.stderr, () => timedOut || options.signal?.aborted === true),
+      _readAll(child.stdout, gaveUp, overflow),
+      _readAll(child.stderr, gaveUp, () => {}),
       child.status,
     ]);
     const errText = new TextDecoder().decode(stderr).trim();
@@ -129,6 +141,11 @@ export async function runCommand(
       );
     }
     if (options.signal?.aborted) throw new CommandError(`${property} cancelled: agent stopping`);
+    if (tooLong) {
+      throw new CommandError(
+        `${property} printed more than ${OUTPUT_MAX / 1024} KiB: killed (a value is one line)`,
+      );
+    }
     if (!status.success) {
       const how = status.signal ? `killed by ${status.signal}` : `exit code ${status.code}`;
       throw new CommandError(`${property} failed: ${how}`);
@@ -146,13 +163,17 @@ export async function runCommand(
   }
 }
 
+/** The most bytes of output a command may print (a token, a signed header). */
+const OUTPUT_MAX = 64 * 1024;
+
 /**
- * Reads a pipe to its end. Once `gaveUp` says so (the command was killed,
+ * Reads a pipe to its end, at most OUTPUT_MAX bytes. Once `gaveUp` says so (the command was killed,
  * but a child it started may still hold the pipe), the read is cancelled.
  */
 async function _readAll(
   stream: ReadableStream<Uint8Array>,
   gaveUp: () => boolean,
+  overflow: () => void,
 ): Promise<Uint8Array> {
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
@@ -164,6 +185,14 @@ async function _readAll(
     while (true) {
       const { value, done } = await reader.read();
       if (done) break;
+      if (total + value.length > OUTPUT_MAX) {
+        // Keep what fits (stderr is cut for the log anyway); stdout past it fails the attempt.
+        chunks.push(value.subarray(0, OUTPUT_MAX - total));
+        total = OUTPUT_MAX;
+        overflow();
+        void reader.cancel().catch(() => {});
+        break;
+      }
       chunks.push(value);
       total += value.length;
     }

@@ -67,17 +67,30 @@ async function _diagnoseOne(
     tunnel.close();
     return { ok: true, text: `OK: tunnel through proxy ${proxy.shown} (ws://: no TLS to check)` };
   }
+  let conn: Deno.TlsConn | undefined;
+  // The handshake runs lazily, after startOriginTls returned: the timeout must end it too.
+  const onAbort = (): void => {
+    try {
+      (conn ?? tunnel).close();
+    } catch {
+      // Already closed.
+    }
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
   try {
-    const conn = await startOriginTls(tunnel, hostname, {
+    conn = await startOriginTls(tunnel, hostname, {
       caCerts: tls.caCertsPem,
       cert: tls.clientCertificate?.certChainPem,
       key: tls.clientCertificate?.keyPem,
     }, signal);
+    if (signal.aborted) throw new Error("timed out");
     await conn.handshake();
-    conn.close();
     return { ok: true, text: `OK: TLS verified through proxy ${proxy.shown}` };
   } catch (err) {
     const cause = explainTlsFailure(explainNetworkError(err, { hostname, port }));
     return { ok: false, text: `FAILED: through proxy ${proxy.shown}: ${cause}` };
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    onAbort();
   }
 }

@@ -159,16 +159,36 @@ export class MessageInflater {
     return stream;
   }
 
+  /**
+   * The stream for the next message. A message may end with a final deflate
+   * block (RFC 7692 section 7.2.3.3), which ends a zlib stream: the next
+   * message then needs a fresh one (its window starts empty, as the
+   * server's own did after a final block).
+   */
+  #current(): zlib.InflateRaw {
+    const stream = this.#stream;
+    if (stream && !stream.writableEnded && !stream.destroyed && !stream.readableEnded) {
+      return stream;
+    }
+    this.close();
+    return this.#open();
+  }
+
   #inflate(compressed: Uint8Array): Promise<Uint8Array> {
     const max = this.#options.maxMessageBytes;
-    const stream = this.#stream ?? this.#open();
+    const stream = this.#current();
     return new Promise<Uint8Array>((resolve, reject) => {
       const chunks: Uint8Array[] = [];
       let total = 0;
       let settled = false;
+      let ended = false;
+      const onEnd = (): void => {
+        ended = true;
+      };
       const settle = (): boolean => {
         if (settled) return false;
         settled = true;
+        stream.off("end", onEnd);
         stream.off("data", onData);
         stream.off("error", onError);
         return true;
@@ -201,6 +221,7 @@ export class MessageInflater {
           ),
         );
       };
+      stream.on("end", onEnd);
       stream.on("data", onData);
       stream.on("error", onError);
       // A data error reaches the write callbacks before the flush callback runs.
@@ -214,7 +235,8 @@ export class MessageInflater {
       stream.write(Buffer.from(TAIL), written);
       stream.flush(zlib.constants.Z_SYNC_FLUSH, () => {
         if (!settle()) return;
-        if (this.#options.noContextTakeover) this.close(); // a fresh window for the next
+        // A fresh window for the next: asked for, or this message ended the zlib stream.
+        if (this.#options.noContextTakeover || ended) this.close();
         resolve(join(chunks, total));
       });
     });

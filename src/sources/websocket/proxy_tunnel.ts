@@ -37,8 +37,15 @@ export async function openTunnel(
       }`,
     );
   }
-  const onAbort = (): void => conn.close();
+  const onAbort = (): void => {
+    try {
+      conn.close();
+    } catch {
+      // Already closed.
+    }
+  };
   signal?.addEventListener("abort", onAbort, { once: true });
+  if (signal?.aborted) onAbort();
   try {
     await _writeAll(
       conn,

@@ -163,7 +163,14 @@ function socketOptions(
     proxyFor,
     offer,
   });
-  return { sockets: () => Promise.resolve(open) };
+  const proxied = secure.map((url) => proxyFor(new URL(url))).find((p) => p !== undefined);
+  // Deno's startTls, which runs TLS inside the proxy's tunnel, takes no client certificate.
+  const startWarning = proxied !== undefined && tls.clientCertificate !== undefined
+    ? `the keystore's client certificate is not sent through proxy ${proxied.shown}: ` +
+      `Deno cannot present one inside a tunnel; a server that requires it will refuse the ` +
+      `connection`
+    : undefined;
+  return { sockets: () => Promise.resolve(open), startWarning };
 }
 
 /** The environment's proxy ignored by the trustAllCerts client, said in its start warning. */

@@ -37,6 +37,9 @@ export class FrameError extends Error {
 
 /** Close code: the message was larger than maxMessageSize. */
 export const TOO_BIG = 1009;
+
+/** The most non-empty fragments one message may have. */
+export const MAX_FRAGMENTS = 4096;
 const PROTOCOL = 1002;
 const INVALID_DATA = 1007;
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -154,8 +157,18 @@ export class ClientFrameDecoder {
       return;
     }
     if (opcode !== 0) this.#opcode = opcode;
-    this.#parts.push(payload);
-    this.#partBytes += payload.length;
+    // Empty fragments add nothing; counting the others bounds what a client
+    // can make us hold with endless tiny fragments of one message.
+    if (payload.length > 0) {
+      if (this.#parts.length >= MAX_FRAGMENTS) {
+        throw new FrameError(
+          TOO_BIG,
+          `The client split a message into more than ${MAX_FRAGMENTS} fragments`,
+        );
+      }
+      this.#parts.push(payload);
+      this.#partBytes += payload.length;
+    }
     if (!fin) return;
     const whole = join(this.#parts, this.#partBytes);
     const first = this.#opcode;
