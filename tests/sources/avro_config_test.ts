@@ -5,9 +5,8 @@
  * @module
  */
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { loadAgentConfig } from "../../src/config/agent_config.ts";
-import { ConfigError, type ConfigIssue } from "../../src/config/diagnostics.ts";
-import { builtinRegistry } from "../../src/registry.ts";
+import type { ConfigIssue } from "../../src/config/diagnostics.ts";
+import { componentIssues } from "../support/config_issues.ts";
 import { REPO_ROOT } from "../support/cli.ts";
 
 const SERVER_JKS = `${REPO_ROOT}tests/peers/flume/server.jks`;
@@ -25,19 +24,7 @@ function issues(
     "a1.sources.r1.channels = c1",
     ...lines,
   ].join("\n");
-  let found: readonly ConfigIssue[];
-  try {
-    found = loadAgentConfig(text, {
-      file: "collector.conf",
-      agent: "a1",
-      lookup: builtinRegistry(),
-      variables: { env: () => undefined, sys: {} },
-    }).warnings;
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    found = err.issues;
-  }
-  const all = found.filter((i) => i.component === "sources.r1");
+  const all = componentIssues(text, "collector.conf", "sources.r1");
   for (const issue of all) equal(issue.file, "collector.conf");
   return { list: all.map((i) => [i.severity, i.line, i.property, i.message]), all };
 }

@@ -1,8 +1,7 @@
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
-import { loadAgentConfig } from "../../src/config/agent_config.ts";
-import { ConfigError, type ConfigIssue } from "../../src/config/diagnostics.ts";
-import { builtinRegistry } from "../../src/registry.ts";
+import type { ConfigIssue } from "../../src/config/diagnostics.ts";
+import { componentIssues } from "../support/config_issues.ts";
 import { REPO_ROOT, runCli, withTempDir } from "../support/cli.ts";
 
 const TLS = join(REPO_ROOT, "tests/fixtures/tls");
@@ -18,18 +17,7 @@ const LISTEN = ["a1.sources.r1.bind = 127.0.0.1", "a1.sources.r1.port = 8080"];
 
 /** Errors and warnings of the source `r1` for these extra lines. */
 function issues(lines: string[]): ConfigIssue[] {
-  try {
-    const config = loadAgentConfig([...HEAD, ...lines].join("\n"), {
-      file: "w.conf",
-      agent: "a1",
-      lookup: builtinRegistry(),
-      variables: { env: () => undefined, sys: {} },
-    });
-    return config.warnings.filter((i) => i.component === "sources.r1");
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.filter((i) => i.component === "sources.r1");
-    throw err;
-  }
+  return componentIssues([...HEAD, ...lines].join("\n"), "w.conf", "sources.r1");
 }
 
 /** `[severity, property, message]` of each issue. */

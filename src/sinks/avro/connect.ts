@@ -1,6 +1,7 @@
 import tls from "node:tls";
 import { type ByteStream, connStream, socketStream } from "../../avro/byte_stream.ts";
 import { deflateStream } from "../../avro/deflate_stream.ts";
+import { closeQuietly } from "../../util/close_quietly.ts";
 
 /** Where and how an avro sink connects. */
 export interface ConnectOptions {
@@ -58,14 +59,6 @@ async function rawStream(options: ConnectOptions, signal: AbortSignal): Promise<
     signal.removeEventListener("abort", onAbort);
   }
   return connStream(conn);
-}
-
-function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // already closed
-  }
 }
 
 function trustAllStream(

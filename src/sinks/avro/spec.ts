@@ -10,6 +10,7 @@ import {
   secret,
   string,
 } from "../../api/properties.ts";
+import { alwaysOffered } from "../../tls/deno_tls_protocols.ts";
 
 /** Flume's default of connect-timeout and request-timeout, used below its 1 s minimum too. */
 export const DEFAULT_TIMEOUT_MS = 20_000;
@@ -117,9 +118,7 @@ export function checkAvroSink(
       message: "truststore is not read with trust-all-certs = true: every certificate is accepted",
     });
   }
-  const excluded = (props.get("exclude-protocols") ?? []).filter((p) =>
-    /^tlsv?1\.[23]$/i.test(p.trim())
-  );
+  const excluded = alwaysOffered(props.get("exclude-protocols") ?? []);
   if (props.get("ssl") === true && excluded.length > 0) {
     report({
       severity: "warning",

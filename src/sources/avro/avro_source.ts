@@ -14,6 +14,7 @@ import { errorMessage } from "../../util/errors.ts";
 import { ipAllowed, type IpFilterRule, parseIpFilterRules } from "./ip_filter.ts";
 import { respond } from "./responder.ts";
 import { AVRO_SOURCE_PROPERTIES, checkAvroSource } from "./spec.ts";
+import { closeQuietly } from "../../util/close_quietly.ts";
 
 /** What validation prepares: the TLS key and the parsed ipFilter rules. */
 interface Prepared {
@@ -221,12 +222,4 @@ function clientIdentity(address: string): {
     localAddresses: Deno.networkInterfaces().map((i) => i.address),
     hostName: () => dns.promises.lookupService(address, 0).then((r) => r.hostname, () => address),
   };
-}
-
-function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // already closed
-  }
 }

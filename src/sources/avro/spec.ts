@@ -10,6 +10,7 @@ import {
   string,
 } from "../../api/properties.ts";
 import { parseIpFilterRules } from "./ip_filter.ts";
+import { alwaysOffered, leftOut } from "../../tls/deno_tls_protocols.ts";
 
 /** The avro source's properties, as Flume's AvroSource reads them. */
 export const AVRO_SOURCE_PROPERTIES = {
@@ -84,8 +85,6 @@ const TLS_NAMES = [
   "include-cipher-suites",
 ] as const;
 
-const DENO_PROTOCOLS = ["TLSv1.2", "TLSv1.3"];
-
 /** Cross-property rules: TLS material, what Deno cannot honour, the ipFilter rules. */
 export function checkAvroSource(
   props: CheckedProperties<typeof AVRO_SOURCE_PROPERTIES>,
@@ -124,9 +123,7 @@ function checkProtocols(
   props: CheckedProperties<typeof AVRO_SOURCE_PROPERTIES>,
   report: Reporter,
 ): void {
-  const cannot = (props.get("exclude-protocols") ?? []).filter((p) =>
-    DENO_PROTOCOLS.includes(normalProtocol(p))
-  );
+  const cannot = alwaysOffered(props.get("exclude-protocols") ?? []);
   if (cannot.length > 0) {
     report({
       severity: "warning",
@@ -135,17 +132,14 @@ function checkProtocols(
         `TLSv1.2 and TLSv1.3: ignored`,
     });
   }
-  const included = props.get("include-protocols");
-  if (included !== undefined && included.length > 0) {
-    const missing = DENO_PROTOCOLS.filter((p) => !included.map(normalProtocol).includes(p));
-    if (missing.length > 0) {
-      report({
-        severity: "warning",
-        property: "include-protocols",
-        message: `include-protocols leaves out ${missing.join(", ")}, which Deno always ` +
-          `offers: not honoured`,
-      });
-    }
+  const missing = leftOut(props.get("include-protocols") ?? []);
+  if (missing.length > 0) {
+    report({
+      severity: "warning",
+      property: "include-protocols",
+      message: `include-protocols leaves out ${missing.join(", ")}, which Deno always ` +
+        `offers: not honoured`,
+    });
   }
   for (const name of ["exclude-cipher-suites", "include-cipher-suites"] as const) {
     if (props.has(name)) {
@@ -189,9 +183,4 @@ function checkIpFilter(
       message: "ipFilterRules does nothing without ipFilter = true: ignored",
     });
   }
-}
-
-function normalProtocol(name: string): string {
-  const match = /^tlsv?(1\.[0-3])$/i.exec(name.trim());
-  return match ? `TLSv${match[1]}` : name.trim();
 }

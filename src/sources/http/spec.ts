@@ -10,14 +10,12 @@ import {
   secret,
   string,
 } from "../../api/properties.ts";
+import { alwaysOffered, leftOut } from "../../tls/deno_tls_protocols.ts";
 
 /** Flume's JSONHandler class, the default handler. */
 export const JSON_HANDLER = "org.apache.flume.source.http.JSONHandler";
 /** Flume's BlobHandler class (it lives in Flume's morphline Solr sink module). */
 export const BLOB_HANDLER = "org.apache.flume.sink.solr.morphline.BlobHandler";
-
-/** The protocols Deno's TLS (rustls) offers, always both. */
-const DENO_PROTOCOLS = ["TLSv1.2", "TLSv1.3"];
 
 /** The HTTP source's properties: Flume's, then its deprecated names. */
 export const HTTP_PROPERTIES = {
@@ -206,7 +204,7 @@ export function checkHttpSettings(settings: HttpProps, report: Reporter): void {
 function checkProtocols(settings: HttpProps, report: Reporter): void {
   const excludeName = settings.has("exclude-protocols") ? "exclude-protocols" : "excludeProtocols";
   const excluded = settings.get(excludeName) ?? [];
-  const cannot = excluded.filter((p) => DENO_PROTOCOLS.includes(normalProtocol(p)));
+  const cannot = alwaysOffered(excluded);
   if (cannot.length > 0) {
     report({
       severity: "warning",
@@ -215,24 +213,15 @@ function checkProtocols(settings: HttpProps, report: Reporter): void {
         `TLSv1.2 and TLSv1.3: ignored`,
     });
   }
-  const included = settings.get("include-protocols");
-  if (included !== undefined && included.length > 0) {
-    const wanted = included.map(normalProtocol);
-    const missing = DENO_PROTOCOLS.filter((p) => !wanted.includes(p));
-    if (missing.length > 0) {
-      report({
-        severity: "warning",
-        property: "include-protocols",
-        message: `include-protocols leaves out ${missing.join(", ")}, which Deno always ` +
-          `offers: not honoured (Deno serves TLSv1.2 and TLSv1.3 only)`,
-      });
-    }
+  const missing = leftOut(settings.get("include-protocols") ?? []);
+  if (missing.length > 0) {
+    report({
+      severity: "warning",
+      property: "include-protocols",
+      message: `include-protocols leaves out ${missing.join(", ")}, which Deno always ` +
+        `offers: not honoured (Deno serves TLSv1.2 and TLSv1.3 only)`,
+    });
   }
-}
-
-function normalProtocol(name: string): string {
-  const match = /^tlsv?(1\.[0-3])$/i.exec(name.trim());
-  return match ? `TLSv${match[1]}` : name.trim();
 }
 
 function checkHandlerParameters(settings: HttpProps, report: Reporter): void {

@@ -1,3 +1,5 @@
+import { concatBytes } from "../../util/bytes.ts";
+
 /** What one chunk of a netcat connection gave. */
 export interface LineChunk {
   /** The complete lines, without their `\n` (a `\r` before it stays, as in Flume). */
@@ -29,7 +31,7 @@ export class LineReader {
 
   /** Adds a chunk (copied) and returns the lines it completed. */
   push(chunk: Uint8Array): LineChunk {
-    const data = this.#pending.length === 0 ? chunk : concat(this.#pending, chunk);
+    const data = this.#pending.length === 0 ? chunk : concatBytes([this.#pending, chunk]);
     const lines: Uint8Array[] = [];
     let start = 0;
     for (let nl = data.indexOf(0x0a); nl !== -1; nl = data.indexOf(0x0a, start)) {
@@ -46,11 +48,4 @@ export class LineReader {
     this.#pending = new Uint8Array(0);
     return { lines, overflow: true };
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

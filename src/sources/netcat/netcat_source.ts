@@ -6,6 +6,7 @@ import type { Source, SourceSender } from "../../api/source.ts";
 import { errorMessage } from "../../util/errors.ts";
 import { formatAddress, LISTEN_PROPERTIES, listenError } from "./listen_address.ts";
 import { LineReader } from "./line_reader.ts";
+import { closeQuietly } from "../../util/close_quietly.ts";
 
 const ENCODER = new TextEncoder();
 const OK = ENCODER.encode("OK\n");
@@ -195,13 +196,5 @@ const STOPPING = ENCODER.encode("FAILED: Source is stopping\n");
 async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   for (let written = 0; written < bytes.length;) {
     written += await conn.write(bytes.subarray(written));
-  }
-}
-
-function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // already closed
   }
 }

@@ -9,6 +9,7 @@
  */
 import { Buffer } from "node:buffer";
 import zlib from "node:zlib";
+import { concatBytes } from "../../util/bytes.ts";
 import { peerText } from "../../util/peer_text.ts";
 import { type Message, ProtocolError, TOO_LARGE } from "./frames.ts";
 
@@ -237,22 +238,11 @@ export class MessageInflater {
         if (!settle()) return;
         // A fresh window for the next: asked for, or this message ended the zlib stream.
         if (this.#options.noContextTakeover || ended) this.close();
-        resolve(join(chunks, total));
+        // One chunk is a view of zlib's output buffer: copied, as concatBytes copies several.
+        resolve(chunks.length === 1 ? new Uint8Array(chunks[0]) : concatBytes(chunks));
       });
     });
   }
-}
-
-/** `chunks` as one array. */
-function join(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return new Uint8Array(chunks[0]);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
 
 const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { concatBytes } from "../../util/bytes.ts";
 
 /** The frame opcodes of RFC 6455 section 5.2. */
 export const OPCODE = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10 } as const;
@@ -170,7 +171,7 @@ export class ClientFrameDecoder {
       this.#partBytes += payload.length;
     }
     if (!fin) return;
-    const whole = join(this.#parts, this.#partBytes);
+    const whole = concatBytes(this.#parts);
     const first = this.#opcode;
     this.#opcode = 0;
     this.#parts = [];
@@ -214,7 +215,7 @@ export class ClientFrameDecoder {
 
   /** Consumes the first `n` buffered bytes, as one fresh array. */
   #take(n: number): Uint8Array {
-    const all = this.#chunks.length === 1 ? this.#chunks[0] : join(this.#chunks, this.#buffered);
+    const all = concatBytes(this.#chunks);
     const frame = all.slice(0, n);
     const rest = all.subarray(n);
     this.#chunks = rest.length > 0 ? [rest] : [];
@@ -242,17 +243,6 @@ function length64(head: Uint8Array): number {
   const high = ((head[2] << 24) | (head[3] << 16) | (head[4] << 8) | head[5]) >>> 0;
   const low = ((head[6] << 24) | (head[7] << 16) | (head[8] << 8) | head[9]) >>> 0;
   return high * 0x100000000 + low;
-}
-
-function join(parts: readonly Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 /** One unmasked FIN frame from the server. */

@@ -18,6 +18,7 @@ import {
   OPCODE,
   serverFrame,
 } from "./client_frames.ts";
+import { closeQuietly } from "../../util/close_quietly.ts";
 
 /** Bytes asked of the socket per read. */
 const READ_SIZE = 64 * 1024;
@@ -204,13 +205,5 @@ async function settled(promise: Promise<void>, ms: number): Promise<void> {
     await Promise.race([promise, late]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // Already closed.
   }
 }

@@ -21,6 +21,7 @@ import {
   WEBSOCKET_SERVER_COUNTERS,
   WEBSOCKET_SERVER_PROPERTIES,
 } from "./spec.ts";
+import { closeQuietly } from "../../util/close_quietly.ts";
 
 /** The `websocket_server` source type. */
 export const WEBSOCKET_SERVER_SOURCE = defineSource({
@@ -354,12 +355,4 @@ async function readHead(conn: Deno.Conn): Promise<HeadRead> {
 
 async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   for (let done = 0; done < bytes.length;) done += await conn.write(bytes.subarray(done));
-}
-
-function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // Already closed.
-  }
 }
